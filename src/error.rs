@@ -1,0 +1,580 @@
+//! One opaque [`Error`] whose [`ErrorKind`] says what went wrong and which HTTP status to answer.
+//!
+//! Messages name headers, fields, JSON paths and lengths. They never contain a secret, a digest
+//! computed from one, or body content: text that came from the request is shown only when it is a
+//! short, printable token (see [`untrusted`]), and serde's messages, which quote the values they
+//! reject, are rebuilt from their structure (see [`describe_serde_message`]).
+
+use std::borrow::Cow;
+use std::fmt;
+
+use http::{HeaderName, StatusCode};
+
+/// Why a webhook request was rejected.
+///
+/// Match on [`kind`](Error::kind) to decide what to do; answer the sender with
+/// [`status`](Error::status). The [`Display`](fmt::Display) text is meant for the person
+/// debugging the integration and is safe to log.
+pub struct Error(Box<Inner>);
+
+struct Inner {
+    detail: Detail,
+    /// Where in a batch the error happened, e.g. `callback 2`.
+    context: Option<Cow<'static, str>>,
+}
+
+/// The category of an [`Error`]; each maps to one HTTP status.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// A header the scheme needs is absent. Status 400.
+    MissingHeader,
+    /// A header is present but unusable: not text, control bytes, a missing prefix, an empty
+    /// field list. Status 400.
+    MalformedHeader,
+    /// A header that must appear once appears more than once. Status 400.
+    DuplicateHeader,
+    /// A signature is absent from the body, is not valid hex or base64, or has the wrong length.
+    /// Status 400.
+    MalformedSignature,
+    /// A well-formed signature matches none of the configured keys. Status 401.
+    SignatureMismatch,
+    /// A field the signature must cover is absent from the body, is not covered by the signature
+    /// although the receiver requires it, or cannot be signed (an object or array). Status 401.
+    MissingSignedField,
+    /// The signed timestamp is older than the configured tolerance. Status 401.
+    StaleTimestamp,
+    /// The signed timestamp is further in the future than the configured tolerance. Status 401.
+    FutureTimestamp,
+    /// The request is for an account this receiver was not configured to accept. Status 401.
+    UnexpectedAccount,
+    /// The body is not valid UTF-8, JSON or form data, or exceeds a structural limit. Status 400.
+    PayloadSyntax,
+    /// The body can be read two ways, e.g. a JSON key given twice. Status 400.
+    AmbiguousPayload,
+    /// The body is well-formed but a known event's payload does not have the documented shape.
+    /// [`Error::event_type`] and [`Error::json_path`] say where. Status 422.
+    PayloadData,
+    /// The body exceeds the configured size limit. Status 413.
+    BodyTooLarge,
+    /// The request's `Content-Type` is not the one the provider sends. Status 415.
+    UnsupportedContentType,
+}
+
+impl ErrorKind {
+    /// The HTTP status a receiver should answer with.
+    pub const fn status(self) -> StatusCode {
+        match self {
+            Self::MissingHeader
+            | Self::MalformedHeader
+            | Self::DuplicateHeader
+            | Self::MalformedSignature
+            | Self::PayloadSyntax
+            | Self::AmbiguousPayload => StatusCode::BAD_REQUEST,
+            Self::SignatureMismatch
+            | Self::MissingSignedField
+            | Self::StaleTimestamp
+            | Self::FutureTimestamp
+            | Self::UnexpectedAccount => StatusCode::UNAUTHORIZED,
+            Self::PayloadData => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::BodyTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::UnsupportedContentType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+enum Detail {
+    #[error("the `{0}` header is missing")]
+    MissingHeader(HeaderName),
+    #[error("the `{0}` header is given more than once; exactly one is expected")]
+    DuplicateHeader(HeaderName),
+    #[error("the `{header}` header {problem}")]
+    MalformedHeader {
+        header: HeaderName,
+        problem: HeaderProblem,
+    },
+    #[error("{location} {problem}")]
+    MalformedSignature {
+        location: SignatureLocation,
+        problem: SignatureProblem,
+    },
+    #[error("{location} matches {keys}")]
+    SignatureMismatch {
+        location: SignatureLocation,
+        keys: KeyCount,
+    },
+    #[error("{}", FieldMessage(.field, .problem))]
+    MissingSignedField {
+        field: String,
+        problem: FieldProblem,
+    },
+    #[error("the body is not valid {format}: {message}")]
+    PayloadSyntax {
+        format: &'static str,
+        message: Cow<'static, str>,
+    },
+    #[error("the key `{key}` appears more than once {location}")]
+    AmbiguousPayload {
+        key: String,
+        location: Cow<'static, str>,
+    },
+    #[error("{} does not match {}: {message}", EventLabel(*.event_type), PathLabel(.path))]
+    PayloadData {
+        event_type: Option<&'static str>,
+        path: String,
+        message: String,
+    },
+    #[error("{message}")]
+    Custom {
+        kind: ErrorKind,
+        message: Cow<'static, str>,
+    },
+}
+
+/// What is wrong with a header's value.
+#[derive(Debug, Clone)]
+pub(crate) enum HeaderProblem {
+    NotText,
+    ControlCharacter,
+    Empty,
+    MissingPrefix(Cow<'static, str>),
+    NoFields,
+    EmptyFieldName,
+}
+
+impl fmt::Display for HeaderProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::NotText => f.write_str("is not valid UTF-8 text"),
+            Self::ControlCharacter => f.write_str("contains control characters"),
+            Self::Empty => f.write_str("is empty"),
+            Self::MissingPrefix(prefix) => write!(f, "does not start with `{prefix}`"),
+            Self::NoFields => f.write_str("lists no fields"),
+            Self::EmptyFieldName => f.write_str("names an empty field (two commas in a row?)"),
+        }
+    }
+}
+
+/// Where a signature was read from.
+#[derive(Debug, Clone)]
+pub(crate) enum SignatureLocation {
+    Header(HeaderName),
+    /// A header carrying the secret itself rather than a signature.
+    SecretHeader(HeaderName),
+    /// Inside the payload; the caller's context says which item.
+    Payload,
+}
+
+impl fmt::Display for SignatureLocation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Header(name) => write!(f, "the signature in `{name}`"),
+            Self::SecretHeader(name) => write!(f, "the secret in `{name}`"),
+            Self::Payload => f.write_str("the signature in the payload"),
+        }
+    }
+}
+
+/// Why a signature could not be decoded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum SignatureProblem {
+    HexLength { found: usize, expected: usize },
+    NotHex,
+    Base64Length { found: usize, expected: usize },
+    NotBase64,
+}
+
+impl fmt::Display for SignatureProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match *self {
+            Self::HexLength { found, expected } => {
+                write!(f, "has {found} hex digits, expected {expected}")
+            }
+            Self::NotHex => f.write_str("is not valid hex"),
+            Self::Base64Length { found, expected } => {
+                write!(f, "decodes to {found} bytes, expected {expected}")
+            }
+            Self::NotBase64 => f.write_str("is not valid base64"),
+        }
+    }
+}
+
+/// Why a field the signature must cover is unusable.
+#[derive(Debug, Clone)]
+pub(crate) enum FieldProblem {
+    /// Listed in a header (or required by the scheme) but absent from the body.
+    Absent { listed_in: Option<HeaderName> },
+    /// Required by the receiver but not listed as signed.
+    NotCovered,
+    /// An object or array, which no scheme can turn into text.
+    NotScalar { found: &'static str },
+    /// Given as a number, but not a valid one.
+    MalformedNumber,
+}
+
+/// Renders [`Detail::MissingSignedField`], whose wording depends on both parts.
+struct FieldMessage<'a>(&'a str, &'a FieldProblem);
+
+impl fmt::Display for FieldMessage<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let FieldMessage(field, problem) = self;
+        match problem {
+            FieldProblem::Absent {
+                listed_in: Some(header),
+            } => write!(
+                f,
+                "the `{header}` header names `{field}`, which the body does not contain"
+            ),
+            FieldProblem::Absent { listed_in: None } => {
+                write!(f, "the body has no `{field}`, which the signature covers")
+            }
+            FieldProblem::NotCovered => write!(
+                f,
+                "the receiver requires `{field}` to be signed, but the signature does not cover it"
+            ),
+            FieldProblem::NotScalar { found } => write!(
+                f,
+                "the signed field `{field}` is {found}; only strings, numbers, booleans and null can be signed"
+            ),
+            FieldProblem::MalformedNumber => {
+                write!(f, "the signed field `{field}` is not a valid number")
+            }
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+struct KeyCount(usize);
+
+impl fmt::Display for KeyCount {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            1 => f.write_str("no configured key"),
+            n => write!(f, "none of the {n} configured keys"),
+        }
+    }
+}
+
+struct EventLabel(Option<&'static str>);
+
+impl fmt::Display for EventLabel {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            Some(event_type) => write!(f, "the `{event_type}` payload"),
+            None => f.write_str("the payload"),
+        }
+    }
+}
+
+struct PathLabel<'a>(&'a str);
+
+impl fmt::Display for PathLabel<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            "" | "." => f.write_str("at the top level"),
+            path => write!(f, "at `{path}`"),
+        }
+    }
+}
+
+impl Error {
+    fn from_detail(detail: Detail) -> Self {
+        Self(Box::new(Inner {
+            detail,
+            context: None,
+        }))
+    }
+
+    /// Creates an error of the given kind, for use by custom [`Verifier`](crate::Verifier)s.
+    ///
+    /// The message is shown to whoever reads logs: never put a secret, a digest computed from
+    /// one, or request content in it.
+    pub fn new(kind: ErrorKind, message: impl Into<Cow<'static, str>>) -> Self {
+        Self::from_detail(Detail::Custom {
+            kind,
+            message: message.into(),
+        })
+    }
+
+    /// What went wrong.
+    pub fn kind(&self) -> ErrorKind {
+        match &self.0.detail {
+            Detail::MissingHeader(_) => ErrorKind::MissingHeader,
+            Detail::DuplicateHeader(_) => ErrorKind::DuplicateHeader,
+            Detail::MalformedHeader { .. } => ErrorKind::MalformedHeader,
+            Detail::MalformedSignature { .. } => ErrorKind::MalformedSignature,
+            Detail::SignatureMismatch { .. } => ErrorKind::SignatureMismatch,
+            Detail::MissingSignedField { .. } => ErrorKind::MissingSignedField,
+            Detail::PayloadSyntax { .. } => ErrorKind::PayloadSyntax,
+            Detail::AmbiguousPayload { .. } => ErrorKind::AmbiguousPayload,
+            Detail::PayloadData { .. } => ErrorKind::PayloadData,
+            Detail::Custom { kind, .. } => *kind,
+        }
+    }
+
+    /// The HTTP status a receiver should answer with (400, 401, 413, 415 or 422).
+    pub fn status(&self) -> StatusCode {
+        self.kind().status()
+    }
+
+    /// The header the error is about, if any.
+    pub fn header(&self) -> Option<&HeaderName> {
+        match &self.0.detail {
+            Detail::MissingHeader(name)
+            | Detail::DuplicateHeader(name)
+            | Detail::MalformedHeader { header: name, .. }
+            | Detail::MalformedSignature {
+                location: SignatureLocation::Header(name),
+                ..
+            }
+            | Detail::SignatureMismatch {
+                location: SignatureLocation::Header(name) | SignatureLocation::SecretHeader(name),
+                ..
+            } => Some(name),
+            _ => None,
+        }
+    }
+
+    /// The signed field the error is about, for [`ErrorKind::MissingSignedField`].
+    pub fn field(&self) -> Option<&str> {
+        match &self.0.detail {
+            Detail::MissingSignedField { field, .. } => Some(field),
+            _ => None,
+        }
+    }
+
+    /// The event type whose payload did not match, for [`ErrorKind::PayloadData`].
+    pub fn event_type(&self) -> Option<&str> {
+        match &self.0.detail {
+            Detail::PayloadData { event_type, .. } => *event_type,
+            _ => None,
+        }
+    }
+
+    /// Where in the payload the mismatch is, e.g. `data.amount` or `callbacks[2].type`,
+    /// for [`ErrorKind::PayloadData`].
+    pub fn json_path(&self) -> Option<&str> {
+        match &self.0.detail {
+            Detail::PayloadData { path, .. } => Some(path),
+            _ => None,
+        }
+    }
+
+    pub(crate) fn missing_header(header: &HeaderName) -> Self {
+        Self::from_detail(Detail::MissingHeader(header.clone()))
+    }
+
+    pub(crate) fn duplicate_header(header: &HeaderName) -> Self {
+        Self::from_detail(Detail::DuplicateHeader(header.clone()))
+    }
+
+    pub(crate) fn malformed_header(header: &HeaderName, problem: HeaderProblem) -> Self {
+        Self::from_detail(Detail::MalformedHeader {
+            header: header.clone(),
+            problem,
+        })
+    }
+
+    pub(crate) fn malformed_signature(
+        location: SignatureLocation,
+        problem: SignatureProblem,
+    ) -> Self {
+        Self::from_detail(Detail::MalformedSignature { location, problem })
+    }
+
+    pub(crate) fn signature_mismatch(location: SignatureLocation, keys: usize) -> Self {
+        Self::from_detail(Detail::SignatureMismatch {
+            location,
+            keys: KeyCount(keys),
+        })
+    }
+
+    pub(crate) fn missing_signed_field(field: &str, problem: FieldProblem) -> Self {
+        Self::from_detail(Detail::MissingSignedField {
+            field: untrusted(field),
+            problem,
+        })
+    }
+
+    pub(crate) fn payload_syntax(
+        format: &'static str,
+        message: impl Into<Cow<'static, str>>,
+    ) -> Self {
+        Self::from_detail(Detail::PayloadSyntax {
+            format,
+            message: message.into(),
+        })
+    }
+
+    pub(crate) fn ambiguous_payload(key: &str, location: impl Into<Cow<'static, str>>) -> Self {
+        Self::from_detail(Detail::AmbiguousPayload {
+            key: untrusted(key),
+            location: location.into(),
+        })
+    }
+
+    /// `path` must already be safe to show (built from field names, indices and sanitized keys);
+    /// `serde_message` is sanitized here.
+    pub(crate) fn payload_data(
+        event_type: Option<&'static str>,
+        path: String,
+        serde_message: &str,
+    ) -> Self {
+        Self::from_detail(Detail::PayloadData {
+            event_type,
+            path,
+            message: describe_serde_message(serde_message),
+        })
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(context) = &self.0.context {
+            write!(f, "{context}: ")?;
+        }
+        self.0.detail.fmt(f)
+    }
+}
+
+impl fmt::Debug for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Error")
+            .field("kind", &self.kind())
+            .field("message", &self.to_string())
+            .finish()
+    }
+}
+
+impl std::error::Error for Error {}
+
+/// Request text made safe to show: short printable tokens as they are, anything else elided.
+///
+/// Field names, keys and content types come from the request; they may be anything an attacker
+/// chooses, including body content or an email address, and must not flow into logs unchecked.
+pub(crate) fn untrusted(text: &str) -> String {
+    const MAX_SHOWN: usize = 64;
+    let printable = !text.is_empty()
+        && text.len() <= MAX_SHOWN
+        && text
+            .bytes()
+            .all(|b| b.is_ascii_graphic() && !matches!(b, b'`' | b'"' | b'\\'));
+    if printable {
+        text.to_owned()
+    } else {
+        format!("<{} bytes, not shown>", text.len())
+    }
+}
+
+/// Rebuilds a serde error message so that it keeps the shape of the problem but none of the
+/// values: serde writes `invalid type: string "jane@example.com", expected u64`, which would put
+/// body content into logs.
+pub(crate) fn describe_serde_message(message: &str) -> String {
+    // serde_json appends the position; it is useful and contains no content.
+    let (message, position) = match message.rfind(" at line ") {
+        Some(at) => message.split_at(at),
+        None => (message, ""),
+    };
+    let described = if let Some(rest) = message
+        .strip_prefix("invalid type: ")
+        .or_else(|| message.strip_prefix("invalid value: "))
+    {
+        let kind = if message.starts_with("invalid type") {
+            "wrong type"
+        } else {
+            "invalid value"
+        };
+        // The expectation comes last and is written by our types; what was found comes first
+        // and may quote the body, so only its leading type word survives.
+        match rest.rfind(", expected ") {
+            Some(at) => {
+                let found = rest[..at]
+                    .split(['`', '"'])
+                    .next()
+                    .unwrap_or_default()
+                    .trim();
+                let expected = &rest[at + ", expected ".len()..];
+                format!("{kind}: expected {expected}, found {found}")
+            }
+            None => kind.to_owned(),
+        }
+    } else if let Some(rest) = message.strip_prefix("unknown variant ") {
+        match rest.find(", expected ") {
+            Some(at) => format!(
+                "unknown variant, expected {}",
+                &rest[at + ", expected ".len()..]
+            ),
+            None => "unknown variant".to_owned(),
+        }
+    } else if message.starts_with("unknown field ") {
+        "unknown field".to_owned()
+    } else if message.starts_with("missing field ")
+        || message.starts_with("duplicate field ")
+        || message.starts_with("invalid length ")
+    {
+        // Field names here are the struct's own; lengths are numbers.
+        message.to_owned()
+    } else {
+        // Messages of our own types name no values; anything else is cut before any quote.
+        match message.find(['`', '"']) {
+            Some(at) => format!("{}…", message[..at].trim_end()),
+            None => message.to_owned(),
+        }
+    };
+    format!("{described}{position}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn serde_messages_lose_their_values() {
+        assert_eq!(
+            describe_serde_message(
+                "invalid type: string \"jane@example.com\", expected u64 at line 1 column 42"
+            ),
+            "wrong type: expected u64, found string at line 1 column 42"
+        );
+        assert_eq!(
+            describe_serde_message("invalid value: integer `-3`, expected a decimal amount"),
+            "invalid value: expected a decimal amount, found integer"
+        );
+        assert_eq!(
+            describe_serde_message("unknown variant `hunter2`, expected `a` or `b`"),
+            "unknown variant, expected `a` or `b`"
+        );
+        assert_eq!(
+            describe_serde_message("missing field `amount`"),
+            "missing field `amount`"
+        );
+        assert_eq!(
+            describe_serde_message("custom text with \"quoted body\" inside"),
+            "custom text with…"
+        );
+    }
+
+    #[test]
+    fn untrusted_text_is_shown_only_when_harmless() {
+        assert_eq!(untrusted("data.id"), "data.id");
+        assert_eq!(untrusted("a b"), "<3 bytes, not shown>");
+        assert_eq!(untrusted(&"x".repeat(65)), "<65 bytes, not shown>");
+        assert_eq!(untrusted(""), "<0 bytes, not shown>");
+    }
+
+    #[test]
+    fn every_kind_has_a_client_error_status() {
+        for kind in [
+            ErrorKind::MissingHeader,
+            ErrorKind::SignatureMismatch,
+            ErrorKind::PayloadData,
+            ErrorKind::BodyTooLarge,
+            ErrorKind::UnsupportedContentType,
+        ] {
+            assert!(kind.status().is_client_error());
+        }
+        assert_eq!(ErrorKind::PayloadData.status().as_u16(), 422);
+        assert_eq!(ErrorKind::BodyTooLarge.status().as_u16(), 413);
+    }
+}

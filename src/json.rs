@@ -1,0 +1,329 @@
+//! Reading JSON bodies the same way everywhere.
+//!
+//! - The body is checked as UTF-8 once and then read with `from_str`.
+//! - Failures become [`Error`]s that name the JSON path but none of the values.
+//! - [`JsonObject`] keeps an object's members as raw text with every key unique: a body that two
+//!   JSON readers could read differently (`{"status":"PAID","status":"FAILED"}`) is refused
+//!   rather than resolved by "first wins" or "last wins".
+
+use std::borrow::Cow;
+use std::fmt::{self, Write as _};
+
+use serde::Deserialize;
+use serde::de::{self, Deserializer, MapAccess, Visitor};
+use serde_json::value::RawValue;
+use serde_path_to_error::{Path, Segment};
+
+use crate::Error;
+use crate::error::untrusted;
+use crate::verify::{FieldSource, FieldValue};
+
+/// The body as text: JSON is UTF-8 (RFC 8259 §8.1).
+pub(crate) fn body_text(body: &[u8]) -> Result<&str, Error> {
+    std::str::from_utf8(body).map_err(|error| {
+        Error::payload_syntax(
+            "JSON",
+            format!("invalid UTF-8 at byte {}", error.valid_up_to()),
+        )
+    })
+}
+
+/// Maps a serde_json failure to [`ErrorKind::PayloadSyntax`](crate::ErrorKind::PayloadSyntax),
+/// [`AmbiguousPayload`](crate::ErrorKind::AmbiguousPayload) or
+/// [`PayloadData`](crate::ErrorKind::PayloadData). `prefix` is the path of the value that was
+/// being read, when it was read on its own (`data`).
+pub(crate) fn error(
+    failure: &serde_path_to_error::Error<serde_json::Error>,
+    event_type: Option<&'static str>,
+    prefix: &str,
+) -> Error {
+    let inner = failure.inner();
+    if inner.classify() != serde_json::error::Category::Data {
+        return syntax_error(inner);
+    }
+    let path = path_text(prefix, failure.path());
+    let message = inner.to_string();
+    // serde's derived structs report a known field given twice; that is an ambiguity, not a
+    // shape mismatch, and gets the same kind as a duplicate key anywhere else.
+    if let Some(field) = message
+        .strip_prefix("duplicate field `")
+        .and_then(|rest| rest.split('`').next())
+    {
+        return Error::ambiguous_payload(field, location(&path));
+    }
+    Error::payload_data(event_type, path, &message)
+}
+
+/// Syntax messages from serde_json are fixed texts with a position; they quote no input.
+pub(crate) fn syntax_error(failure: &serde_json::Error) -> Error {
+    Error::payload_syntax("JSON", failure.to_string())
+}
+
+/// `data.card_info.last4`, `callbacks[2].type`: field names and indices as they are; a map key
+/// that is not a plain token is shown as `?`, since keys come from the request.
+fn path_text(prefix: &str, path: &Path) -> String {
+    let mut text = String::from(prefix);
+    for segment in path.iter() {
+        match segment {
+            Segment::Seq { index } => {
+                let _ = write!(text, "[{index}]");
+            }
+            Segment::Map { key } => {
+                if !text.is_empty() {
+                    text.push('.');
+                }
+                let shown = untrusted(key);
+                text.push_str(if shown == *key { key } else { "?" });
+            }
+            Segment::Enum { .. } | Segment::Unknown => {}
+        }
+    }
+    text
+}
+
+/// Where in the payload an object sits, for messages: `at the top level`, `in `data``.
+fn location(path: &str) -> Cow<'static, str> {
+    if path.is_empty() {
+        Cow::Borrowed("at the top level")
+    } else {
+        Cow::Owned(format!("in `{path}`"))
+    }
+}
+
+/// An object key, borrowed from the body when it has no escapes.
+pub(crate) struct Key<'de>(pub(crate) Cow<'de, str>);
+
+impl<'de> Deserialize<'de> for Key<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct KeyVisitor;
+
+        impl<'de> Visitor<'de> for KeyVisitor {
+            type Value = Key<'de>;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an object key")
+            }
+
+            fn visit_borrowed_str<E: de::Error>(self, key: &'de str) -> Result<Key<'de>, E> {
+                Ok(Key(Cow::Borrowed(key)))
+            }
+
+            fn visit_str<E: de::Error>(self, key: &str) -> Result<Key<'de>, E> {
+                Ok(Key(Cow::Owned(key.to_owned())))
+            }
+
+            fn visit_string<E: de::Error>(self, key: String) -> Result<Key<'de>, E> {
+                Ok(Key(Cow::Owned(key)))
+            }
+        }
+
+        deserializer.deserialize_str(KeyVisitor)
+    }
+}
+
+/// A JSON object's members, each value kept as its raw text, every key unique.
+pub(crate) struct JsonObject<'a> {
+    /// Sorted by key, so lookups are a binary search and duplicates are neighbours.
+    members: Vec<(Cow<'a, str>, &'a RawValue)>,
+}
+
+impl<'a> JsonObject<'a> {
+    /// Reads a whole body as one object.
+    pub(crate) fn parse(text: &'a str) -> Result<Self, Error> {
+        Self::parse_at(text, "")
+    }
+
+    /// Reads `text`, the object found at `path`.
+    fn parse_at(text: &'a str, path: &str) -> Result<Self, Error> {
+        let mut deserializer = serde_json::Deserializer::from_str(text);
+        let Members(mut members) = serde_path_to_error::deserialize(&mut deserializer)
+            .map_err(|failure| error(&failure, None, path))?;
+        deserializer
+            .end()
+            .map_err(|failure| syntax_error(&failure))?;
+        members.sort_unstable_by(|(a, _), (b, _)| a.cmp(b));
+        if let Some(pair) = members.windows(2).find(|pair| pair[0].0 == pair[1].0) {
+            return Err(Error::ambiguous_payload(&pair[0].0, location(path)));
+        }
+        Ok(Self { members })
+    }
+
+    /// The raw value of the member `key`.
+    pub(crate) fn get(&self, key: &str) -> Option<&'a RawValue> {
+        self.members
+            .binary_search_by(|(member, _)| member.as_ref().cmp(key))
+            .ok()
+            .map(|index| self.members[index].1)
+    }
+
+    /// The value at `path`, looking into nested objects, which must have unique keys too.
+    fn value_at(&self, path: &[&str], parent: &str) -> Result<Option<FieldValue<'a>>, Error> {
+        let Some((first, rest)) = path.split_first() else {
+            return Ok(None);
+        };
+        let Some(raw) = self.get(first) else {
+            return Ok(None);
+        };
+        if rest.is_empty() {
+            return field_value(raw).map(Some);
+        }
+        if !raw.get().starts_with('{') {
+            return Ok(None);
+        }
+        let here = if parent.is_empty() {
+            untrusted(first)
+        } else {
+            format!("{parent}.{}", untrusted(first))
+        };
+        JsonObject::parse_at(raw.get(), &here)?.value_at(rest, &here)
+    }
+}
+
+impl FieldSource for JsonObject<'_> {
+    fn field(&self, path: &[&str]) -> Result<Option<FieldValue<'_>>, Error> {
+        self.value_at(path, "")
+    }
+}
+
+/// What a raw JSON value is, for a signing scheme.
+fn field_value(raw: &RawValue) -> Result<FieldValue<'_>, Error> {
+    let text = raw.get();
+    Ok(match text.as_bytes().first() {
+        Some(b'"') => FieldValue::String(string_value(text)?),
+        Some(b't') => FieldValue::Bool(true),
+        Some(b'f') => FieldValue::Bool(false),
+        Some(b'n') => FieldValue::Null,
+        Some(b'{') => FieldValue::Object,
+        Some(b'[') => FieldValue::Array,
+        _ => FieldValue::Number(Cow::Borrowed(text)),
+    })
+}
+
+/// A JSON string token's text with escapes resolved, borrowed when there are none.
+pub(crate) fn string_value(token: &str) -> Result<Cow<'_, str>, Error> {
+    match token.strip_prefix('"').and_then(|t| t.strip_suffix('"')) {
+        Some(inner) if !inner.contains('\\') => Ok(Cow::Borrowed(inner)),
+        _ => serde_json::from_str::<String>(token)
+            .map(Cow::Owned)
+            .map_err(|failure| syntax_error(&failure)),
+    }
+}
+
+/// The members of an object, in body order, duplicates included (checked by the caller).
+struct Members<'a>(Vec<(Cow<'a, str>, &'a RawValue)>);
+
+impl<'de> Deserialize<'de> for Members<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct MembersVisitor;
+
+        impl<'de> Visitor<'de> for MembersVisitor {
+            type Value = Members<'de>;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a JSON object")
+            }
+
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Members<'de>, A::Error> {
+                let mut members = Vec::with_capacity(map.size_hint().unwrap_or(8).min(64));
+                while let Some(Key(key)) = map.next_key()? {
+                    members.push((key, map.next_value()?));
+                }
+                Ok(Members(members))
+            }
+        }
+
+        deserializer.deserialize_map(MembersVisitor)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ErrorKind;
+
+    #[test]
+    fn duplicate_keys_are_ambiguous_at_any_depth_read() {
+        let err = JsonObject::parse(r#"{"id":1,"status":"A","status":"B"}"#)
+            .err()
+            .unwrap();
+        assert_eq!(err.kind(), ErrorKind::AmbiguousPayload);
+        assert_eq!(
+            err.to_string(),
+            "the key `status` appears more than once at the top level"
+        );
+
+        let object = JsonObject::parse(r#"{"data":{"id":1,"id":2}}"#).unwrap();
+        let err = object.field(&["data", "id"]).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::AmbiguousPayload);
+        assert_eq!(
+            err.to_string(),
+            "the key `id` appears more than once in `data`"
+        );
+    }
+
+    #[test]
+    fn fields_keep_their_exact_tokens() {
+        let object =
+            JsonObject::parse(r#"{"n": 1.50 ,"s":"caf\u00e9","b":true,"z":null,"o":{},"a":[]}"#)
+                .unwrap();
+        let field = |name| object.field(&[name]).unwrap().unwrap();
+        assert_eq!(field("n"), FieldValue::Number("1.50".into()));
+        assert_eq!(field("s"), FieldValue::String("café".into()));
+        assert_eq!(field("b"), FieldValue::Bool(true));
+        assert_eq!(field("z"), FieldValue::Null);
+        assert_eq!(field("o"), FieldValue::Object);
+        assert_eq!(field("a"), FieldValue::Array);
+        assert_eq!(object.field(&["missing"]).unwrap(), None);
+        assert_eq!(object.field(&["n", "deeper"]).unwrap(), None);
+    }
+
+    #[test]
+    fn non_objects_and_trailing_data_are_refused() {
+        assert_eq!(
+            JsonObject::parse("[1]").err().unwrap().kind(),
+            ErrorKind::PayloadData
+        );
+        assert_eq!(
+            JsonObject::parse("{} {}").err().unwrap().kind(),
+            ErrorKind::PayloadSyntax
+        );
+        assert_eq!(
+            JsonObject::parse("\u{feff}{}").err().unwrap().kind(),
+            ErrorKind::PayloadSyntax
+        );
+    }
+
+    #[test]
+    fn data_errors_name_the_path_not_the_value() {
+        #[derive(Deserialize, Debug)]
+        #[allow(dead_code)]
+        struct Inner {
+            n: u64,
+        }
+        #[derive(Deserialize, Debug)]
+        #[allow(dead_code)]
+        struct Outer {
+            data: Vec<Inner>,
+        }
+        let text = r#"{"data":[{"n":1},{"n":"jane@example.com"}]}"#;
+        let failure = serde_path_to_error::deserialize::<_, Outer>(
+            &mut serde_json::Deserializer::from_str(text),
+        )
+        .unwrap_err();
+        let err = error(&failure, Some("x.y"), "");
+        assert_eq!(err.kind(), ErrorKind::PayloadData);
+        assert_eq!(err.json_path(), Some("data[1].n"));
+        assert_eq!(err.event_type(), Some("x.y"));
+        assert!(!err.to_string().contains("jane"), "{err}");
+    }
+
+    #[test]
+    fn invalid_utf8_is_a_syntax_error_with_its_offset() {
+        let err = body_text(b"{\"a\":\"\xff\"}").unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::PayloadSyntax);
+        assert_eq!(
+            err.to_string(),
+            "the body is not valid JSON: invalid UTF-8 at byte 6"
+        );
+    }
+}

@@ -1,0 +1,83 @@
+//! What a successful verification establishes.
+//!
+//! [`Verified`] is the proof a provider's `verify` returns and its `parse` requires, so an
+//! unverified body cannot reach the typed parser by accident; the only other way to make one is
+//! [`dangerous::assume_verified`](crate::dangerous::assume_verified). [`Provenance`] is the owned
+//! record of the same facts that every parsed notification carries.
+
+use std::fmt;
+
+use crate::secret::KeyId;
+
+/// A body that passed verification, with the key that verified it and whatever else the scheme
+/// established (`E`; for example the list of signed fields).
+pub struct Verified<'a, E = ()> {
+    body: &'a [u8],
+    key_id: KeyId,
+    evidence: E,
+}
+
+impl<'a, E> Verified<'a, E> {
+    pub(crate) fn new(body: &'a [u8], key_id: KeyId, evidence: E) -> Self {
+        Self {
+            body,
+            key_id,
+            evidence,
+        }
+    }
+
+    /// The body exactly as received.
+    pub fn body(&self) -> &'a [u8] {
+        self.body
+    }
+
+    /// The id of the key that verified the body.
+    pub fn key_id(&self) -> &KeyId {
+        &self.key_id
+    }
+
+    /// What the scheme established beyond the key, such as which fields were signed.
+    pub fn evidence(&self) -> &E {
+        &self.evidence
+    }
+}
+
+impl<E: fmt::Debug> fmt::Debug for Verified<'_, E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Verified")
+            .field("key_id", &self.key_id)
+            .field("body_len", &self.body.len())
+            .field("evidence", &self.evidence)
+            .finish()
+    }
+}
+
+/// Where a parsed notification came from: the key that verified it and the body exactly as
+/// received, so nothing the provider sent is lost even when the typed event ignores it.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Provenance {
+    key_id: KeyId,
+    body: Box<[u8]>,
+}
+
+impl Provenance {
+    /// The id of the key that verified the request.
+    pub fn key_id(&self) -> &KeyId {
+        &self.key_id
+    }
+
+    /// The body exactly as received.
+    pub fn raw_body(&self) -> &[u8] {
+        &self.body
+    }
+}
+
+impl fmt::Debug for Provenance {
+    /// Shows the body's length, not its content, which may hold personal data.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Provenance")
+            .field("key_id", &self.key_id)
+            .field("body_len", &self.body.len())
+            .finish()
+    }
+}
