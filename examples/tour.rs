@@ -1,89 +1,138 @@
-//! A tour of hookproof with no network and no setup: each scheme verifies a request computed
-//! independently (the worked examples in the provider spec), then rejects a tampered copy.
+//! A tour of hookproof with no network and no setup: for each provider, a request exactly as the
+//! provider sends it is verified and printed as a typed event, then a tampered copy is rejected
+//! with its reason. The signatures were computed independently (Python's hashlib/hmac, the
+//! worked examples of the provider spec), not by hookproof.
 //!
 //! Run it with `cargo run --example tour`.
 
-use hookproof::verify::{FieldConcatSha256, HmacSha256, SharedSecretHeader};
-use hookproof::{Error, KeyId, Secret, Verifier};
-use http::HeaderName;
+use hookproof::{Error, Provider, Secret, inplayer, platnova};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    println!("hookproof tour: verifying webhook requests, offline\n");
+    println!("hookproof tour: webhook requests verified and parsed, offline\n");
+    platnova_tour()?;
+    println!();
+    inplayer_tour()?;
+    Ok(())
+}
 
-    let platnova = SharedSecretHeader::new(
-        HeaderName::from_static("x-webhook-secret"),
-        Secret::new("pn_live_9f8e7d6c5b4a")?,
-    );
-    let body = br#"{"event":"card.funded","customer_id":"user_id","data":{}}"#;
-    show(
-        "Shared secret in a header (Platnova)",
-        &platnova,
-        &[("X-WEBHOOK-SECRET", "pn_live_9f8e7d6c5b4a")],
-        body,
-        &[("X-WEBHOOK-SECRET", "pn_live_guess")],
-        body,
-    );
-
-    let inplayer = HmacSha256::new(
-        HeaderName::from_static("x-inplayer-signature"),
-        Secret::new("my_inplayer_api_secret")?,
-    )
-    .with_prefix("sha256=");
-    let body = b"id=WHE-jAlBR7bGKGIV2mSr&created=1559906599&type=payment.card.success&version=2.4.2&resource%5Btransaction%5D=C-MP3obSF5w81JsveRg4LiPV3iS-SC&resource%5Bamount%5D=10.00&resource%5Bcurrency_iso%5D=EUR&resource%5Bformatted_amount%5D=%E2%82%AC10.00&resource%5Bemail%5D=customer%40example.com&resource%5Bstatus%5D=success&resource%5Bcode%5D=200";
-    let signature = [(
-        "X-InPlayer-Signature",
-        "sha256=2986e87aa2db58da312cdebc013d5d7dbf31f6806ba75a38014bb9c1aa4ddfc9",
-    )];
-    let tampered = String::from_utf8_lossy(body).replace("amount%5D=10.00", "amount%5D=1000.00");
-    show(
-        "HMAC-SHA256 of the raw body (InPlayer)",
-        &inplayer,
-        &signature,
-        body,
-        &signature,
-        tampered.as_bytes(),
-    );
-
-    let cedar = FieldConcatSha256::new(
-        HeaderName::from_static("x-webhook-security-fields"),
-        HeaderName::from_static("x-webhook-security-hash"),
-        Secret::new("my_webhook_secret")?,
-    );
+fn platnova_tour() -> Result<(), Box<dyn std::error::Error>> {
+    heading("Platnova", "static secret in X-WEBHOOK-SECRET, JSON body");
+    let receiver = platnova::Platnova::new(Secret::new("pn_live_9f8e7d6c5b4a")?);
+    let body = include_str!("../src/testing/samples/platnova/card.charged.json");
     let headers = [
-        ("X-Webhook-Security-Fields", "id,status"),
-        (
-            "X-Webhook-Security-Hash",
-            "b3e490634a0c80364c4511fb6c5d5296de532fd08500ce3873c1a7e1f37bb9e7",
-        ),
+        ("X-WEBHOOK-SECRET", "pn_live_9f8e7d6c5b4a"),
+        ("Content-Type", "application/json"),
     ];
-    show(
-        "SHA-256 over named fields plus the secret (Cedar)",
-        &cedar,
-        &headers,
-        br#"{"id":1234,"status":"VALID"}"#,
-        &headers,
-        br#"{"id":1234,"status":"FAILED"}"#,
+
+    let notification = receiver.verify_and_parse(&headers, body.as_bytes())?;
+    accepted(
+        notification.event_type(),
+        notification.provenance().key_id().as_str(),
+        notification
+            .idempotency_key()
+            .as_ref()
+            .map(|key| key.as_str()),
+    );
+    if let platnova::Event::CardCharged(charge) = &notification.event {
+        let merchant = charge.metadata.merchant.as_ref().map(|m| m.name.as_str());
+        println!(
+            "    {} {} (fee {}, {} minor units) at {} via {}; customer {}",
+            charge.amount,
+            charge.currency,
+            charge.fee,
+            charge.amount.to_minor_units(2)?,
+            merchant.unwrap_or("-"),
+            charge.metadata.channel,
+            notification.customer_id,
+        );
+    }
+
+    let forged = [
+        ("X-WEBHOOK-SECRET", "pn_live_guess"),
+        ("Content-Type", "application/json"),
+    ];
+    rejected(
+        "a guessed secret",
+        receiver.verify_and_parse(&forged, body.as_bytes()),
+    );
+    let reshaped = body.replace(r#""amount": 50.00"#, r#""amount": "fifty""#);
+    rejected(
+        "an amount that is not a number",
+        receiver.verify_and_parse(&headers, reshaped.as_bytes()),
     );
     Ok(())
 }
 
-fn show(
-    title: &str,
-    scheme: &dyn Verifier,
-    headers: &[(&str, &str)],
-    body: &[u8],
-    tampered_headers: &[(&str, &str)],
-    tampered_body: &[u8],
-) {
-    println!("{title}");
-    report(scheme.verify(&headers, body));
-    report(scheme.verify(&tampered_headers, tampered_body));
-    println!();
+fn inplayer_tour() -> Result<(), Box<dyn std::error::Error>> {
+    heading(
+        "InPlayer",
+        "HMAC-SHA256 of the raw form body in X-InPlayer-Signature",
+    );
+    let receiver = inplayer::InPlayer::new(Secret::new("my_inplayer_api_secret")?);
+    let body = "id=WHE-jAlBR7bGKGIV2mSr&created=1559906599&type=payment.card.success&version=2.4.2\
+        &resource%5Btransaction%5D=C-MP3obSF5w81JsveRg4LiPV3iS-SC&resource%5Bamount%5D=10.00\
+        &resource%5Bcurrency_iso%5D=EUR&resource%5Bformatted_amount%5D=%E2%82%AC10.00\
+        &resource%5Bemail%5D=customer%40example.com&resource%5Bstatus%5D=success&resource%5Bcode%5D=200";
+    let headers = [
+        (
+            "X-InPlayer-Signature",
+            "sha256=2986e87aa2db58da312cdebc013d5d7dbf31f6806ba75a38014bb9c1aa4ddfc9",
+        ),
+        ("Content-Type", "application/x-www-form-urlencoded"),
+    ];
+
+    let notification = receiver.verify_and_parse(&headers, body.as_bytes())?;
+    accepted(
+        notification.event_type(),
+        notification.provenance().key_id().as_str(),
+        Some(notification.idempotency_key().as_str()),
+    );
+    if let inplayer::Event::PaymentCardSuccess(payment) = &notification.event {
+        println!(
+            "    {} ({} {}) by {}, transaction {}, created at {}",
+            payment.formatted_amount.as_deref().unwrap_or("-"),
+            payment
+                .amount
+                .as_ref()
+                .map_or("-".into(), ToString::to_string),
+            payment.currency_iso.as_deref().unwrap_or("-"),
+            payment.email.as_deref().unwrap_or("-"),
+            payment.transaction.as_deref().unwrap_or("-"),
+            notification.created,
+        );
+    }
+
+    let tampered = body.replace("amount%5D=10.00", "amount%5D=1000.00");
+    rejected(
+        "the amount changed to 1000.00",
+        receiver.verify_and_parse(&headers, tampered.as_bytes()),
+    );
+    let wrong_type = [headers[0], ("Content-Type", "application/json")];
+    rejected(
+        "a JSON content type",
+        receiver.verify_and_parse(&wrong_type, body.as_bytes()),
+    );
+    Ok(())
 }
 
-fn report(outcome: Result<KeyId, Error>) {
+fn heading(provider: &str, scheme: &str) {
+    println!("{provider} ({scheme})");
+}
+
+fn accepted(event_type: &str, key_id: &str, idempotency_key: Option<&str>) {
+    println!(
+        "  ✓ {event_type}: verified with key `{key_id}`, idempotency key `{}`",
+        idempotency_key.unwrap_or("-")
+    );
+}
+
+fn rejected<T>(what: &str, outcome: Result<T, Error>) {
     match outcome {
-        Ok(key) => println!("  ✓ verified with key `{key}`"),
-        Err(error) => println!("  ✗ rejected, answer {}: {error}", error.status()),
+        Ok(_) => println!("  ! {what} was accepted"),
+        Err(error) => println!(
+            "  ✗ {what}: {:?}, answer {}\n    {error}",
+            error.kind(),
+            error.status()
+        ),
     }
 }

@@ -109,6 +109,15 @@ enum Detail {
         field: String,
         problem: FieldProblem,
     },
+    #[error("the signed timestamp is {age_secs} s old; the tolerance is {tolerance_secs} s")]
+    StaleTimestamp { age_secs: u64, tolerance_secs: u64 },
+    #[error(
+        "the signed timestamp is {ahead_secs} s in the future; the tolerance is {tolerance_secs} s"
+    )]
+    FutureTimestamp {
+        ahead_secs: u64,
+        tolerance_secs: u64,
+    },
     #[error("the body is not valid {format}: {message}")]
     PayloadSyntax {
         format: &'static str,
@@ -124,6 +133,11 @@ enum Detail {
         event_type: Option<&'static str>,
         path: String,
         message: String,
+    },
+    #[error("the content type `{found}` is not `{expected}`")]
+    UnsupportedContentType {
+        found: String,
+        expected: &'static str,
     },
     #[error("{message}")]
     Custom {
@@ -306,9 +320,12 @@ impl Error {
             Detail::MalformedSignature { .. } => ErrorKind::MalformedSignature,
             Detail::SignatureMismatch { .. } => ErrorKind::SignatureMismatch,
             Detail::MissingSignedField { .. } => ErrorKind::MissingSignedField,
+            Detail::StaleTimestamp { .. } => ErrorKind::StaleTimestamp,
+            Detail::FutureTimestamp { .. } => ErrorKind::FutureTimestamp,
             Detail::PayloadSyntax { .. } => ErrorKind::PayloadSyntax,
             Detail::AmbiguousPayload { .. } => ErrorKind::AmbiguousPayload,
             Detail::PayloadData { .. } => ErrorKind::PayloadData,
+            Detail::UnsupportedContentType { .. } => ErrorKind::UnsupportedContentType,
             Detail::Custom { kind, .. } => *kind,
         }
     }
@@ -397,6 +414,27 @@ impl Error {
         })
     }
 
+    pub(crate) fn stale_timestamp(age_secs: u64, tolerance_secs: u64) -> Self {
+        Self::from_detail(Detail::StaleTimestamp {
+            age_secs,
+            tolerance_secs,
+        })
+    }
+
+    pub(crate) fn future_timestamp(ahead_secs: u64, tolerance_secs: u64) -> Self {
+        Self::from_detail(Detail::FutureTimestamp {
+            ahead_secs,
+            tolerance_secs,
+        })
+    }
+
+    pub(crate) fn unsupported_content_type(found: &str, expected: &'static str) -> Self {
+        Self::from_detail(Detail::UnsupportedContentType {
+            found: untrusted(found),
+            expected,
+        })
+    }
+
     pub(crate) fn payload_syntax(
         format: &'static str,
         message: impl Into<Cow<'static, str>>,
@@ -414,13 +452,40 @@ impl Error {
         })
     }
 
-    /// `path` must already be safe to show (built from field names, indices and sanitized keys);
-    /// `serde_message` is sanitized here.
-    pub(crate) fn payload_data(
+    /// A required top-level field is absent.
+    pub(crate) fn missing_field(event_type: Option<&'static str>, field: &'static str) -> Self {
+        Self::from_detail(Detail::PayloadData {
+            event_type,
+            path: String::new(),
+            message: format!("missing field `{field}`"),
+        })
+    }
+
+    /// A top-level field has the wrong shape.
+    pub(crate) fn field_type(field: &'static str, expected: &'static str) -> Self {
+        Self::from_detail(Detail::PayloadData {
+            event_type: None,
+            path: field.to_owned(),
+            message: format!("wrong type: expected {expected}"),
+        })
+    }
+
+    /// A deserialization failure at `path`, below `prefix` when the value was read on its own
+    /// (`data`), while reading the payload of `event_type`. A field given twice is an ambiguity
+    /// (serde's derived structs report it); anything else is a shape mismatch.
+    pub(crate) fn deserialization(
         event_type: Option<&'static str>,
-        path: String,
+        prefix: &str,
+        path: &serde_path_to_error::Path,
         serde_message: &str,
     ) -> Self {
+        let path = path_text(prefix, path);
+        if let Some(field) = serde_message
+            .strip_prefix("duplicate field `")
+            .and_then(|rest| rest.split('`').next())
+        {
+            return Self::ambiguous_payload(field, location(&path));
+        }
         Self::from_detail(Detail::PayloadData {
             event_type,
             path,
@@ -448,6 +513,40 @@ impl fmt::Debug for Error {
 }
 
 impl std::error::Error for Error {}
+
+/// `data.card_info.last4`, `callbacks[2].type`: field names and indices as they are; a map key
+/// that is not a plain token is shown as `?`, since keys come from the request.
+fn path_text(prefix: &str, path: &serde_path_to_error::Path) -> String {
+    use serde_path_to_error::Segment;
+    use std::fmt::Write as _;
+
+    let mut text = String::from(prefix);
+    for segment in path.iter() {
+        match segment {
+            Segment::Seq { index } => {
+                let _ = write!(text, "[{index}]");
+            }
+            Segment::Map { key } => {
+                if !text.is_empty() {
+                    text.push('.');
+                }
+                let shown = untrusted(key);
+                text.push_str(if shown == *key { key } else { "?" });
+            }
+            Segment::Enum { .. } | Segment::Unknown => {}
+        }
+    }
+    text
+}
+
+/// Where in the payload an object sits, for messages: `at the top level`, ``in `data` ``.
+pub(crate) fn location(path: &str) -> Cow<'static, str> {
+    if path.is_empty() {
+        Cow::Borrowed("at the top level")
+    } else {
+        Cow::Owned(format!("in `{path}`"))
+    }
+}
 
 /// Request text made safe to show: short printable tokens as they are, anything else elided.
 ///

@@ -4,6 +4,7 @@
 //! major version or one framework: it is implemented for [`http::HeaderMap`] and for lists of
 //! `(name, value)` pairs, and any other header type needs only [`Headers::lookup`].
 
+use http::header::CONTENT_TYPE;
 use http::{HeaderMap, HeaderName};
 
 use crate::error::{Error, HeaderProblem};
@@ -70,6 +71,24 @@ fn header_text<'a>(name: &HeaderName, bytes: &'a [u8]) -> Result<&'a str, Error>
     let text = std::str::from_utf8(bytes)
         .map_err(|_| Error::malformed_header(name, HeaderProblem::NotText))?;
     Ok(text.trim_matches([' ', '\t']))
+}
+
+/// Checks the media type of `Content-Type` (parameters such as `charset` aside) when the header
+/// is present. An absent header is accepted: the check catches misrouted requests, and a
+/// forger can always send the expected value, so refusing its absence would add nothing.
+pub(crate) fn expect_content_type(
+    headers: &(impl Headers + ?Sized),
+    expected: &'static str,
+) -> Result<(), Error> {
+    let Some(value) = headers.optional(&CONTENT_TYPE)? else {
+        return Ok(());
+    };
+    let media_type = value.split(';').next().unwrap_or_default().trim();
+    if media_type.eq_ignore_ascii_case(expected) {
+        Ok(())
+    } else {
+        Err(Error::unsupported_content_type(media_type, expected))
+    }
 }
 
 impl Headers for HeaderMap {

@@ -7,16 +7,16 @@
 //!   rather than resolved by "first wins" or "last wins".
 
 use std::borrow::Cow;
-use std::fmt::{self, Write as _};
-
-use serde::Deserialize;
-use serde::de::{self, Deserializer, MapAccess, Visitor};
-use serde_json::value::RawValue;
-use serde_path_to_error::{Path, Segment};
+use std::cell::Cell;
+use std::fmt;
+use std::marker::PhantomData;
 
 use crate::Error;
-use crate::error::untrusted;
+use crate::error::{location, untrusted};
 use crate::verify::{FieldSource, FieldValue};
+use serde::Deserialize;
+use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, Visitor};
+use serde_json::value::RawValue;
 
 /// The body as text: JSON is UTF-8 (RFC 8259 §8.1).
 pub(crate) fn body_text(body: &[u8]) -> Result<&str, Error> {
@@ -41,17 +41,122 @@ pub(crate) fn error(
     if inner.classify() != serde_json::error::Category::Data {
         return syntax_error(inner);
     }
-    let path = path_text(prefix, failure.path());
-    let message = inner.to_string();
-    // serde's derived structs report a known field given twice; that is an ambiguity, not a
-    // shape mismatch, and gets the same kind as a duplicate key anywhere else.
-    if let Some(field) = message
-        .strip_prefix("duplicate field `")
-        .and_then(|rest| rest.split('`').next())
-    {
-        return Error::ambiguous_payload(field, location(&path));
+    Error::deserialization(event_type, prefix, failure.path(), &inner.to_string())
+}
+
+/// Deserializes with `seed` from `text`, mapping failures with [`error`]; `event_type` is asked
+/// after a failure, since the seed may have learnt it while reading.
+pub(crate) fn from_str_seed<'a, S: DeserializeSeed<'a>>(
+    text: &'a str,
+    seed: S,
+    event_type: impl FnOnce() -> Option<&'static str>,
+    prefix: &str,
+) -> Result<S::Value, Error> {
+    let mut deserializer = serde_json::Deserializer::from_str(text);
+    let mut track = serde_path_to_error::Track::new();
+    let value = seed
+        .deserialize(serde_path_to_error::Deserializer::new(
+            &mut deserializer,
+            &mut track,
+        ))
+        .map_err(|failure| {
+            let failure = serde_path_to_error::Error::new(track.path(), failure);
+            error(&failure, event_type(), prefix)
+        })?;
+    deserializer
+        .end()
+        .map_err(|failure| syntax_error(&failure))?;
+    Ok(value)
+}
+
+/// An event enum that reads its payload once it knows the event type.
+pub(crate) trait Dispatch: Sized {
+    /// The static name of a known event type, for error messages.
+    fn known_type(event_type: &str) -> Option<&'static str>;
+
+    /// Reads `payload` as the event `event_type` names; an unknown type is kept as it is.
+    fn dispatch<'de, D: Deserializer<'de>>(event_type: &str, payload: D) -> Result<Self, D::Error>;
+}
+
+/// Reads a payload as the event its type names, and records the type for error messages.
+pub(crate) struct DispatchSeed<'a, E> {
+    event_type: &'a str,
+    known: &'a Cell<Option<&'static str>>,
+    event: PhantomData<E>,
+}
+
+impl<'a, E> DispatchSeed<'a, E> {
+    pub(crate) fn new(event_type: &'a str, known: &'a Cell<Option<&'static str>>) -> Self {
+        Self {
+            event_type,
+            known,
+            event: PhantomData,
+        }
     }
-    Error::payload_data(event_type, path, &message)
+}
+
+impl<'de, E: Dispatch> DeserializeSeed<'de> for DispatchSeed<'_, E> {
+    type Value = E;
+
+    fn deserialize<D: Deserializer<'de>>(self, payload: D) -> Result<E, D::Error> {
+        self.known.set(E::known_type(self.event_type));
+        E::dispatch(self.event_type, payload)
+    }
+}
+
+/// An event's payload inside an envelope. When the type comes first (as providers write it) the
+/// payload is read straight into its type; otherwise it is kept raw until the type is known and
+/// read then, so either order works and the common one costs a single pass.
+pub(crate) enum Payload<'de, E> {
+    Read(E),
+    Deferred(&'de RawValue),
+}
+
+impl<'de, E: Dispatch> Payload<'de, E> {
+    /// The next map value, read as `E` if `event_type` is already known.
+    pub(crate) fn next<A: MapAccess<'de>>(
+        map: &mut A,
+        event_type: Option<&str>,
+        known: &Cell<Option<&'static str>>,
+    ) -> Result<Self, A::Error> {
+        Ok(match event_type {
+            Some(event_type) => {
+                Self::Read(map.next_value_seed(DispatchSeed::new(event_type, known))?)
+            }
+            None => Self::Deferred(map.next_value()?),
+        })
+    }
+
+    /// The event, reading a deferred payload (found at `path`) now that its type is known.
+    pub(crate) fn finish(
+        self,
+        event_type: &str,
+        known: &Cell<Option<&'static str>>,
+        path: &str,
+    ) -> Result<E, Error> {
+        match self {
+            Self::Read(event) => Ok(event),
+            Self::Deferred(raw) => from_str_seed(
+                raw.get(),
+                DispatchSeed::new(event_type, known),
+                || known.get(),
+                path,
+            ),
+        }
+    }
+}
+
+/// Fills an envelope field, refusing a second occurrence: `{"event":"a","event":"b"}` is
+/// ambiguous, not "last wins".
+pub(crate) fn set_once<T, E: de::Error>(
+    slot: &mut Option<T>,
+    field: &'static str,
+    value: T,
+) -> Result<(), E> {
+    if slot.replace(value).is_some() {
+        return Err(E::duplicate_field(field));
+    }
+    Ok(())
 }
 
 /// Syntax messages from serde_json are fixed texts with a position; they quote no input.
@@ -59,65 +164,34 @@ pub(crate) fn syntax_error(failure: &serde_json::Error) -> Error {
     Error::payload_syntax("JSON", failure.to_string())
 }
 
-/// `data.card_info.last4`, `callbacks[2].type`: field names and indices as they are; a map key
-/// that is not a plain token is shown as `?`, since keys come from the request.
-fn path_text(prefix: &str, path: &Path) -> String {
-    let mut text = String::from(prefix);
-    for segment in path.iter() {
-        match segment {
-            Segment::Seq { index } => {
-                let _ = write!(text, "[{index}]");
-            }
-            Segment::Map { key } => {
-                if !text.is_empty() {
-                    text.push('.');
-                }
-                let shown = untrusted(key);
-                text.push_str(if shown == *key { key } else { "?" });
-            }
-            Segment::Enum { .. } | Segment::Unknown => {}
-        }
-    }
-    text
-}
+/// A JSON string (a key or a value), borrowed from the body when it has no escapes.
+pub(crate) struct Str<'de>(pub(crate) Cow<'de, str>);
 
-/// Where in the payload an object sits, for messages: `at the top level`, `in `data``.
-fn location(path: &str) -> Cow<'static, str> {
-    if path.is_empty() {
-        Cow::Borrowed("at the top level")
-    } else {
-        Cow::Owned(format!("in `{path}`"))
-    }
-}
-
-/// An object key, borrowed from the body when it has no escapes.
-pub(crate) struct Key<'de>(pub(crate) Cow<'de, str>);
-
-impl<'de> Deserialize<'de> for Key<'de> {
+impl<'de> Deserialize<'de> for Str<'de> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct KeyVisitor;
+        struct StrVisitor;
 
-        impl<'de> Visitor<'de> for KeyVisitor {
-            type Value = Key<'de>;
+        impl<'de> Visitor<'de> for StrVisitor {
+            type Value = Str<'de>;
 
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("an object key")
+                f.write_str("a string")
             }
 
-            fn visit_borrowed_str<E: de::Error>(self, key: &'de str) -> Result<Key<'de>, E> {
-                Ok(Key(Cow::Borrowed(key)))
+            fn visit_borrowed_str<E: de::Error>(self, text: &'de str) -> Result<Str<'de>, E> {
+                Ok(Str(Cow::Borrowed(text)))
             }
 
-            fn visit_str<E: de::Error>(self, key: &str) -> Result<Key<'de>, E> {
-                Ok(Key(Cow::Owned(key.to_owned())))
+            fn visit_str<E: de::Error>(self, text: &str) -> Result<Str<'de>, E> {
+                Ok(Str(Cow::Owned(text.to_owned())))
             }
 
-            fn visit_string<E: de::Error>(self, key: String) -> Result<Key<'de>, E> {
-                Ok(Key(Cow::Owned(key)))
+            fn visit_string<E: de::Error>(self, text: String) -> Result<Str<'de>, E> {
+                Ok(Str(Cow::Owned(text)))
             }
         }
 
-        deserializer.deserialize_str(KeyVisitor)
+        deserializer.deserialize_str(StrVisitor)
     }
 }
 
@@ -225,7 +299,7 @@ impl<'de> Deserialize<'de> for Members<'de> {
 
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Members<'de>, A::Error> {
                 let mut members = Vec::with_capacity(map.size_hint().unwrap_or(8).min(64));
-                while let Some(Key(key)) = map.next_key()? {
+                while let Some(Str(key)) = map.next_key()? {
                     members.push((key, map.next_value()?));
                 }
                 Ok(Members(members))

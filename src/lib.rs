@@ -1,55 +1,123 @@
 //! Verify and parse inbound webhooks.
 //!
 //! hookproof takes a webhook request exactly as it arrived — headers and raw body bytes — and
-//! returns either a verified, typed event or an [`Error`] whose [`kind`](Error::kind) says what
-//! was wrong and whose [`status`](Error::status) is the HTTP status to answer with.
+//! returns either a verified, typed notification or an [`Error`] whose [`kind`](Error::kind)
+//! says what was wrong and whose [`status`](Error::status) is the HTTP status to answer with.
 //!
 //! - **Bytes in, never re-serialized.** Signatures are checked over the bytes received.
-//! - **Verification and parsing are separate**, and both are available in one call.
+//! - **Verification and parsing are separate**, and both are available in one call:
+//!   `verify(headers, body) -> Verified`, `parse(Verified) -> Notification`, and
+//!   `verify_and_parse(headers, body)`.
 //! - **Fail closed.** Empty secrets are refused when configured; a missing or malformed header,
 //!   a missing signed field, a wrong length or encoding are errors, never a skipped check.
 //!   Parsing without verification lives only in [`dangerous`].
 //! - **Constant time.** Digests are decoded to fixed lengths and compared with `subtle`.
 //! - **Secrets never leak.** [`Secret`] prints as `[REDACTED]` and is zeroized on drop; no
 //!   error message contains a secret, a digest derived from one, or the body.
+//! - **Typed events that stay forward compatible.** Each provider's `Event` has a variant per
+//!   documented event type and an `Unknown` variant that keeps the payload; a known event whose
+//!   payload does not match is an error naming the event type and the JSON path.
+//! - **Money is never a float.** [`Amount`] keeps the decimal text as sent.
+//!
+//! # Providers
+//!
+//! | module | provider | authentication |
+//! |---|---|---|
+//! | [`platnova`] | Platnova | static secret in `X-WEBHOOK-SECRET` |
+//! | [`inplayer`] | InPlayer | `X-InPlayer-Signature: sha256=` HMAC-SHA256 of the body |
+//!
+//! ## Platnova
+//!
+//! ```
+//! use hookproof::{Provider, Secret, platnova::{Event, Platnova}};
+//!
+//! let platnova = Platnova::new(Secret::new("pn_live_9f8e7d6c5b4a")?);
+//! let headers = [("X-WEBHOOK-SECRET", "pn_live_9f8e7d6c5b4a")];
+//! let body = br#"{"event":"transfer.failed","timestamp":"2024-01-01T12:00:00Z","customer_id":"",
+//!   "data":{"reference":"TXN123456","amount":1000.00,"currency":"USD","fee":5.00,
+//!   "status":"failed","reason":"Insufficient funds","metadata":{"iban":"GB82WEST12345698765432"}}}"#;
+//!
+//! let notification = platnova.verify_and_parse(&headers, body)?;
+//! if let Event::TransferFailed(transfer) = &notification.event {
+//!     assert_eq!(transfer.amount.to_minor_units(2)?, 100_000);
+//!     assert_eq!(transfer.reason.as_deref(), Some("Insufficient funds"));
+//! }
+//! assert_eq!(notification.idempotency_key().unwrap().as_str(), "transfer.failed:TXN123456");
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! ## InPlayer
+//!
+//! ```
+//! use hookproof::{ErrorKind, Provider, Secret, inplayer::{Event, InPlayer}};
+//!
+//! let inplayer = InPlayer::new(Secret::new("secret")?);
+//! // The documentation's example body, signed with Python's hmac module.
+//! let body = b"created=15475835&id=2333&resource%5Bfoo%5D=bar&type=payment.success";
+//! let headers = [(
+//!     "X-InPlayer-Signature",
+//!     "sha256=f27f8ae41a0d60d823e8c296ec2e3e73c81843e3f9aedab2bdc030c4d6b0b0b8",
+//! )];
+//!
+//! let notification = inplayer.verify_and_parse(&headers, body)?;
+//! // `payment.success` is not one of the 27 dashboard types: it is kept, not refused.
+//! let Event::Unknown(unknown) = &notification.event else { unreachable!() };
+//! assert_eq!(unknown.resource().get("foo").and_then(|v| v.as_text()), Some("bar"));
+//!
+//! let tampered = b"created=15475835&id=2333&resource%5Bfoo%5D=baz&type=payment.success";
+//! let err = inplayer.verify_and_parse(&headers, tampered).unwrap_err();
+//! assert_eq!(err.kind(), ErrorKind::SignatureMismatch);
+//! assert_eq!(err.status(), 401);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 //!
 //! # Schemes
 //!
-//! The four verification schemes the supported providers use are public in [`verify`] and work
-//! on their own, for providers hookproof does not know yet. A shared secret in a header:
+//! The verification schemes are public in [`verify`] and work on their own, for providers
+//! hookproof does not know yet; [`Verifier`] is the trait to implement for a new one.
 //!
-//! ```
-//! use hookproof::{Secret, Verifier, verify::SharedSecretHeader};
-//! use http::HeaderName;
+//! # Testing your handlers
 //!
-//! let scheme = SharedSecretHeader::new(
-//!     HeaderName::from_static("x-webhook-secret"),
-//!     Secret::new("s3cret")?,
-//! );
-//! let err = scheme.verify(&[("X-Webhook-Secret", "wrong")], b"{}").unwrap_err();
-//! assert_eq!(err.status(), 401);
-//! assert_eq!(err.to_string(), "the secret in `x-webhook-secret` matches no configured key");
-//! # Ok::<(), Box<dyn std::error::Error>>(())
-//! ```
+//! With the `testing` feature, the `testing` module builds correctly signed requests for every provider
+//! and carries each provider's documented sample payloads.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+#[macro_use]
+mod macros;
+
+mod amount;
 pub mod dangerous;
 mod error;
+mod form;
 mod headers;
+mod idempotency;
 mod json;
+mod provider;
 mod secret;
+mod time;
 mod verified;
 pub mod verify;
 
+pub mod inplayer;
+pub mod platnova;
+
+#[cfg(feature = "testing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "testing")))]
+pub mod testing;
+
+pub use amount::{Amount, AmountError};
 pub use error::{Error, ErrorKind};
 pub use headers::{HeaderLookup, Headers};
+pub use idempotency::IdempotencyKey;
+pub use provider::Provider;
 pub use secret::{EmptySecret, KeyId, KeyRing, Secret};
+pub use time::{Clock, SystemClock, UnixTime};
 pub use verified::{Provenance, Verified};
 pub use verify::Verifier;
 
 /// The README's examples, compiled and run as doctests.
-#[cfg(doctest)]
+#[cfg(all(doctest, feature = "testing"))]
 #[doc = include_str!("../README.md")]
 struct ReadmeDoctests;

@@ -40,6 +40,14 @@ impl<'a, E> Verified<'a, E> {
     pub fn evidence(&self) -> &E {
         &self.evidence
     }
+
+    /// The owned record a parsed notification keeps.
+    pub(crate) fn provenance(&self) -> Provenance {
+        Provenance {
+            key_id: self.key_id.clone(),
+            body: self.body.into(),
+        }
+    }
 }
 
 impl<E: fmt::Debug> fmt::Debug for Verified<'_, E> {

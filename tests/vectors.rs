@@ -6,11 +6,13 @@
 
 use std::path::Path;
 
+use hookproof::inplayer::InPlayer;
+use hookproof::platnova::Platnova;
 use hookproof::verify::{
     FieldConcatSha256, FieldSource, FieldValue, HmacSha256, Part, SaltedMd5, SharedSecretHeader,
     SignatureEncoding,
 };
-use hookproof::{Error, KeyId, KeyRing, Secret, Verifier};
+use hookproof::{Error, KeyId, KeyRing, Provider, Secret, Verifier};
 use http::HeaderName;
 use serde::Deserialize;
 
@@ -131,15 +133,28 @@ fn platnova_shared_secret() {
     let header = HeaderName::from_static("x-webhook-secret");
     for case in &vectors.cases {
         let keys = case.keys(&vectors.keys);
+        let secrets = secrets_of(keys);
+        let expected_key = case.key_id.as_deref();
         let scheme = SharedSecretHeader::new(header.clone(), ring(keys));
         let outcome = scheme.verify(&case.headers, case.body.as_bytes());
         check(
             &case.name,
             &outcome,
             &case.expect,
-            case.key_id.as_deref(),
-            &secrets_of(keys),
+            expected_key,
+            &secrets,
             |id| id,
+        );
+
+        let provider = Platnova::new(ring(keys));
+        let outcome = provider.verify(&case.headers, case.body.as_bytes());
+        check(
+            &case.name,
+            &outcome,
+            &case.expect,
+            expected_key,
+            &secrets,
+            |v| v.key_id(),
         );
     }
 }
@@ -150,6 +165,8 @@ fn inplayer_hmac_sha256() {
     let header = HeaderName::from_static("x-inplayer-signature");
     for case in &vectors.cases {
         let keys = case.keys(&vectors.keys);
+        let secrets = secrets_of(keys);
+        let expected_key = case.key_id.as_deref();
         let scheme = HmacSha256::new(header.clone(), ring(keys))
             .with_prefix(
                 case.prefix
@@ -164,10 +181,24 @@ fn inplayer_hmac_sha256() {
             &case.name,
             &outcome,
             &case.expect,
-            case.key_id.as_deref(),
-            &secrets_of(keys),
+            expected_key,
+            &secrets,
             |id| id,
         );
+
+        // The provider is InPlayer's configuration of the scheme: `sha256=` and hex.
+        if case.prefix.is_none() && case.encoding.is_none() {
+            let provider = InPlayer::new(ring(keys));
+            let outcome = provider.verify(&case.headers, case.body.as_bytes());
+            check(
+                &case.name,
+                &outcome,
+                &case.expect,
+                expected_key,
+                &secrets,
+                |v| v.key_id(),
+            );
+        }
     }
 }
 

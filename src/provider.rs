@@ -1,0 +1,50 @@
+//! The interface every provider implements.
+
+use crate::{Error, Headers, Verified};
+
+/// Receives one provider's webhooks: verifies a request, then reads its body.
+///
+/// ```
+/// use hookproof::{Provider, Secret, platnova::Platnova};
+///
+/// /// Handler code that works for any provider.
+/// fn receive<P: Provider>(provider: &P, headers: &[(&str, &str)], body: &[u8])
+///     -> Result<P::Notification, hookproof::Error> {
+///     provider.verify_and_parse(headers, body)
+/// }
+///
+/// let platnova = Platnova::new(Secret::new("s3cret")?);
+/// let err = receive(&platnova, &[], b"{}").unwrap_err();
+/// assert_eq!(err.status(), 400);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub trait Provider: Send + Sync {
+    /// What verification establishes beyond the key, such as the fields a signature covered.
+    type Evidence;
+    /// A verified, parsed request.
+    type Notification;
+
+    /// The provider's name as used in paths and keys: `platnova`, `inplayer`, …
+    const NAME: &'static str;
+
+    /// Checks the request's signature (and whatever else authenticates it) over the body as
+    /// received.
+    fn verify<'a, H: Headers + ?Sized>(
+        &self,
+        headers: &H,
+        body: &'a [u8],
+    ) -> Result<Verified<'a, Self::Evidence>, Error>;
+
+    /// Reads a verified body into a typed notification.
+    fn parse(&self, verified: Verified<'_, Self::Evidence>) -> Result<Self::Notification, Error>;
+
+    /// [`verify`](Provider::verify), then [`parse`](Provider::parse); providers whose
+    /// verification reads the body override it so the body is parsed once.
+    fn verify_and_parse<H: Headers + ?Sized>(
+        &self,
+        headers: &H,
+        body: &[u8],
+    ) -> Result<Self::Notification, Error> {
+        self.parse(self.verify(headers, body)?)
+    }
+}
