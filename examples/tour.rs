@@ -5,13 +5,17 @@
 //!
 //! Run it with `cargo run --example tour`.
 
-use hookproof::{Error, Provider, Secret, inplayer, platnova};
+use hookproof::{Error, Provider, Secret, cedar, inplayer, platnova, voximplant};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("hookproof tour: webhook requests verified and parsed, offline\n");
     platnova_tour()?;
     println!();
     inplayer_tour()?;
+    println!();
+    cedar_tour()?;
+    println!();
+    voximplant_tour()?;
     Ok(())
 }
 
@@ -111,6 +115,96 @@ fn inplayer_tour() -> Result<(), Box<dyn std::error::Error>> {
     rejected(
         "a JSON content type",
         receiver.verify_and_parse(&wrong_type, body.as_bytes()),
+    );
+    Ok(())
+}
+
+fn cedar_tour() -> Result<(), Box<dyn std::error::Error>> {
+    heading(
+        "Cedar",
+        "SHA-256 over the fields named in X-Webhook-Security-Fields, then the secret",
+    );
+    let receiver =
+        cedar::Cedar::new(Secret::new("my_webhook_secret")?).require_fields(["id", "status"]);
+    let body =
+        r#"{"event":"BusinessKycStatusChanged","id":1234,"status":"VALID","note":"not signed"}"#;
+    let headers = [
+        ("Content-Type", "application/json"),
+        ("X-Webhook-Security-Fields", "id,status"),
+        (
+            "X-Webhook-Security-Hash",
+            "b3e490634a0c80364c4511fb6c5d5296de532fd08500ce3873c1a7e1f37bb9e7",
+        ),
+    ];
+
+    let notification = receiver.verify_and_parse(&headers, body.as_bytes())?;
+    accepted(
+        notification.event_type(),
+        notification.provenance().key_id().as_str(),
+        notification
+            .idempotency_key()
+            .as_ref()
+            .map(|key| key.as_str()),
+    );
+    if let cedar::Event::BusinessKycStatusChanged(kyc) = &notification.event {
+        let signed: Vec<_> = notification.signed_fields.iter().collect();
+        println!(
+            "    merchant {} is now {}; the hash covered {signed:?} and nothing else",
+            kyc.id, kyc.status
+        );
+    }
+
+    rejected(
+        "the status changed to FLAGGED",
+        receiver.verify_and_parse(&headers, body.replace("VALID", "FLAGGED").as_bytes()),
+    );
+    let duplicated = body.replace(
+        r#""status":"VALID""#,
+        r#""status":"VALID","status":"FLAGGED""#,
+    );
+    rejected(
+        "a second `status` after the signed one",
+        receiver.verify_and_parse(&headers, duplicated.as_bytes()),
+    );
+    Ok(())
+}
+
+fn voximplant_tour() -> Result<(), Box<dyn std::error::Error>> {
+    heading(
+        "Voximplant",
+        "md5(salt + account_id + api_key + callback_id) inside each callback",
+    );
+    let receiver = voximplant::Voximplant::new(
+        Secret::new("my_salt_value")?,
+        Secret::new("0a1b2c3d-4e5f-6789-abcd-ef0123456789")?,
+    );
+    let body = r#"{"callbacks":[{"callback_id":42,"type":"min_balance","account_id":123456,"hash":"7cecbc16d4d16d6c548765bf76a657dd","account_name":"acme","account_email":"ops@example.com","language_code":"en","account_first_name":"A","account_last_name":"B","balance":1.5,"currency":"USD","min_balance":{"is_min_credit":false,"is_repeated":false}}]}"#;
+    let headers = [("Content-Type", "application/json")];
+
+    let notification = receiver.verify_and_parse(&headers, body.as_bytes())?;
+    for callback in &notification.callbacks {
+        accepted(
+            callback.event_type(),
+            notification.provenance().key_id().as_str(),
+            Some(callback.idempotency_key().as_str()),
+        );
+        println!(
+            "    account {} ({}) has {} {} left",
+            callback.account_id,
+            callback.account.name.as_deref().unwrap_or("-"),
+            callback.account.balance,
+            callback.account.currency,
+        );
+    }
+
+    rejected(
+        "a replayed hash on another callback id",
+        receiver.verify_and_parse(&headers, body.replace(":42,", ":43,").as_bytes()),
+    );
+    let expecting_other = receiver.clone().expect_account_id(777);
+    rejected(
+        "a callback for another account",
+        expecting_other.verify_and_parse(&headers, body.as_bytes()),
     );
     Ok(())
 }

@@ -118,6 +118,10 @@ enum Detail {
         ahead_secs: u64,
         tolerance_secs: u64,
     },
+    #[error(
+        "the request is for account {found}, but this receiver accepts only account {expected}"
+    )]
+    UnexpectedAccount { found: u64, expected: u64 },
     #[error("the body is not valid {format}: {message}")]
     PayloadSyntax {
         format: &'static str,
@@ -193,6 +197,7 @@ impl fmt::Display for SignatureLocation {
 /// Why a signature could not be decoded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum SignatureProblem {
+    Absent,
     HexLength { found: usize, expected: usize },
     NotHex,
     Base64Length { found: usize, expected: usize },
@@ -202,6 +207,7 @@ pub(crate) enum SignatureProblem {
 impl fmt::Display for SignatureProblem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match *self {
+            Self::Absent => f.write_str("is absent"),
             Self::HexLength { found, expected } => {
                 write!(f, "has {found} hex digits, expected {expected}")
             }
@@ -322,6 +328,7 @@ impl Error {
             Detail::MissingSignedField { .. } => ErrorKind::MissingSignedField,
             Detail::StaleTimestamp { .. } => ErrorKind::StaleTimestamp,
             Detail::FutureTimestamp { .. } => ErrorKind::FutureTimestamp,
+            Detail::UnexpectedAccount { .. } => ErrorKind::UnexpectedAccount,
             Detail::PayloadSyntax { .. } => ErrorKind::PayloadSyntax,
             Detail::AmbiguousPayload { .. } => ErrorKind::AmbiguousPayload,
             Detail::PayloadData { .. } => ErrorKind::PayloadData,
@@ -378,6 +385,12 @@ impl Error {
         }
     }
 
+    /// Prefixes the message with where in a batch the error happened, e.g. `callbacks[2]`.
+    pub(crate) fn context(mut self, context: impl Into<Cow<'static, str>>) -> Self {
+        self.0.context = Some(context.into());
+        self
+    }
+
     pub(crate) fn missing_header(header: &HeaderName) -> Self {
         Self::from_detail(Detail::MissingHeader(header.clone()))
     }
@@ -428,6 +441,10 @@ impl Error {
         })
     }
 
+    pub(crate) fn unexpected_account(found: u64, expected: u64) -> Self {
+        Self::from_detail(Detail::UnexpectedAccount { found, expected })
+    }
+
     pub(crate) fn unsupported_content_type(found: &str, expected: &'static str) -> Self {
         Self::from_detail(Detail::UnsupportedContentType {
             found: untrusted(found),
@@ -452,22 +469,37 @@ impl Error {
         })
     }
 
-    /// A required top-level field is absent.
-    pub(crate) fn missing_field(event_type: Option<&'static str>, field: &'static str) -> Self {
+    /// A payload rule hookproof checks itself was broken at `path`; `message` is written here
+    /// and names no value.
+    pub(crate) fn invalid_payload(
+        event_type: Option<&'static str>,
+        path: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Self {
         Self::from_detail(Detail::PayloadData {
             event_type,
-            path: String::new(),
-            message: format!("missing field `{field}`"),
+            path: path.into(),
+            message: message.into(),
         })
+    }
+
+    /// A required top-level field is absent.
+    pub(crate) fn missing_field(event_type: Option<&'static str>, field: &'static str) -> Self {
+        Self::invalid_payload(event_type, "", format!("missing field `{field}`"))
     }
 
     /// A top-level field has the wrong shape.
     pub(crate) fn field_type(field: &'static str, expected: &'static str) -> Self {
-        Self::from_detail(Detail::PayloadData {
-            event_type: None,
-            path: field.to_owned(),
-            message: format!("wrong type: expected {expected}"),
-        })
+        Self::invalid_payload(None, field, format!("wrong type: expected {expected}"))
+    }
+
+    /// The body names one known event type where the receiver expects another.
+    pub(crate) fn event_mismatch(found: &'static str, expected: &'static str) -> Self {
+        Self::invalid_payload(
+            Some(expected),
+            "",
+            format!("the body names `{found}`, but this receiver expects `{expected}`"),
+        )
     }
 
     /// A deserialization failure at `path`, below `prefix` when the value was read on its own

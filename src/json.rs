@@ -12,9 +12,10 @@ use std::fmt;
 use std::marker::PhantomData;
 
 use crate::Error;
-use crate::error::{location, untrusted};
+use crate::error::untrusted;
 use crate::verify::{FieldSource, FieldValue};
 use serde::Deserialize;
+use serde::de::value::MapDeserializer;
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, Visitor};
 use serde_json::value::RawValue;
 
@@ -69,13 +70,33 @@ pub(crate) fn from_str_seed<'a, S: DeserializeSeed<'a>>(
     Ok(value)
 }
 
-/// An event enum that reads its payload once it knows the event type.
-pub(crate) trait Dispatch: Sized {
-    /// The static name of a known event type, for error messages.
+/// The typed payloads of an event enum declared with `event_enum!`.
+pub(crate) trait KnownEvents: Sized {
+    /// The static name of a known event type.
     fn known_type(event_type: &str) -> Option<&'static str>;
 
-    /// Reads `payload` as the event `event_type` names; an unknown type is kept as it is.
-    fn dispatch<'de, D: Deserializer<'de>>(event_type: &str, payload: D) -> Result<Self, D::Error>;
+    /// Reads the payload of `event_type`, a name [`known_type`](Self::known_type) returned.
+    fn deserialize_known<'de, D: Deserializer<'de>>(
+        event_type: &'static str,
+        payload: D,
+    ) -> Result<Self, D::Error>;
+}
+
+/// Reads a payload as the known event type it holds.
+pub(crate) struct KnownSeed<E>(pub(crate) &'static str, pub(crate) PhantomData<E>);
+
+impl<'de, E: KnownEvents> DeserializeSeed<'de> for KnownSeed<E> {
+    type Value = E;
+
+    fn deserialize<D: Deserializer<'de>>(self, payload: D) -> Result<E, D::Error> {
+        E::deserialize_known(self.0, payload)
+    }
+}
+
+/// An event enum that keeps events of a type it does not know, in its own way.
+pub(crate) trait Dispatch: KnownEvents {
+    /// Keeps the payload of an event type this version does not know.
+    fn unknown<'de, D: Deserializer<'de>>(event_type: &str, payload: D) -> Result<Self, D::Error>;
 }
 
 /// Reads a payload as the event its type names, and records the type for error messages.
@@ -99,8 +120,12 @@ impl<'de, E: Dispatch> DeserializeSeed<'de> for DispatchSeed<'_, E> {
     type Value = E;
 
     fn deserialize<D: Deserializer<'de>>(self, payload: D) -> Result<E, D::Error> {
-        self.known.set(E::known_type(self.event_type));
-        E::dispatch(self.event_type, payload)
+        let known = E::known_type(self.event_type);
+        self.known.set(known);
+        match known {
+            Some(known) => E::deserialize_known(known, payload),
+            None => E::unknown(self.event_type, payload),
+        }
     }
 }
 
@@ -209,17 +234,12 @@ impl<'a> JsonObject<'a> {
 
     /// Reads `text`, the object found at `path`.
     fn parse_at(text: &'a str, path: &str) -> Result<Self, Error> {
-        let mut deserializer = serde_json::Deserializer::from_str(text);
-        let Members(mut members) = serde_path_to_error::deserialize(&mut deserializer)
-            .map_err(|failure| error(&failure, None, path))?;
-        deserializer
-            .end()
-            .map_err(|failure| syntax_error(&failure))?;
-        members.sort_unstable_by(|(a, _), (b, _)| a.cmp(b));
-        if let Some(pair) = members.windows(2).find(|pair| pair[0].0 == pair[1].0) {
-            return Err(Error::ambiguous_payload(&pair[0].0, location(path)));
-        }
-        Ok(Self { members })
+        from_str_seed(text, PhantomData::<Self>, || None, path)
+    }
+
+    /// The members, in key order.
+    pub(crate) fn members(&self) -> impl Iterator<Item = (&str, &'a RawValue)> {
+        self.members.iter().map(|(key, value)| (&**key, *value))
     }
 
     /// The raw value of the member `key`.
@@ -228,6 +248,27 @@ impl<'a> JsonObject<'a> {
             .binary_search_by(|(member, _)| member.as_ref().cmp(key))
             .ok()
             .map(|index| self.members[index].1)
+    }
+
+    /// Reads the object with `seed` from the members' raw text. A struct is handed only the
+    /// members it names, so the rest of the body, already checked once, is not read again.
+    /// `path` is where the object sits, for errors.
+    pub(crate) fn deserialize_seed<S: DeserializeSeed<'a>>(
+        &self,
+        seed: S,
+        event_type: Option<&'static str>,
+        path: &str,
+    ) -> Result<S::Value, Error> {
+        let mut track = serde_path_to_error::Track::new();
+        let object = ObjectDeserializer(&self.members);
+        seed.deserialize(serde_path_to_error::Deserializer::new(object, &mut track))
+            .map_err(|failure| {
+                error(
+                    &serde_path_to_error::Error::new(track.path(), failure),
+                    event_type,
+                    path,
+                )
+            })
     }
 
     /// The value at `path`, looking into nested objects, which must have unique keys too.
@@ -259,6 +300,79 @@ impl FieldSource for JsonObject<'_> {
     }
 }
 
+/// Presents an object's members to serde; see [`JsonObject::deserialize`].
+struct ObjectDeserializer<'m, 'a>(&'m [(Cow<'a, str>, &'a RawValue)]);
+
+impl<'m, 'de> ObjectDeserializer<'m, 'de> {
+    fn members(
+        self,
+        only: Option<&'static [&'static str]>,
+    ) -> MapDeserializer<
+        'de,
+        impl Iterator<Item = (MemberKey<'m, 'de>, &'de RawValue)>,
+        serde_json::Error,
+    > {
+        MapDeserializer::new(
+            self.0
+                .iter()
+                .filter(move |(key, _)| only.is_none_or(|fields| fields.contains(&&**key)))
+                .map(|(key, value)| (MemberKey(key), *value)),
+        )
+    }
+}
+
+impl<'de> Deserializer<'de> for ObjectDeserializer<'_, 'de> {
+    type Error = serde_json::Error;
+
+    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
+        visitor.visit_map(self.members(None))
+    }
+
+    fn deserialize_struct<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        fields: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, Self::Error> {
+        visitor.visit_map(self.members(Some(fields)))
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string
+        bytes byte_buf option unit unit_struct newtype_struct seq tuple
+        tuple_struct map enum identifier ignored_any
+    }
+}
+
+/// A member's key, handed to serde borrowed from the body when it had no escapes, so that
+/// `&'de str` fields deserialize.
+struct MemberKey<'m, 'de>(&'m Cow<'de, str>);
+
+impl<'de> de::IntoDeserializer<'de, serde_json::Error> for MemberKey<'_, 'de> {
+    type Deserializer = Self;
+
+    fn into_deserializer(self) -> Self {
+        self
+    }
+}
+
+impl<'de> Deserializer<'de> for MemberKey<'_, 'de> {
+    type Error = serde_json::Error;
+
+    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
+        match self.0 {
+            Cow::Borrowed(key) => visitor.visit_borrowed_str(key),
+            Cow::Owned(key) => visitor.visit_str(key),
+        }
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string
+        bytes byte_buf option unit unit_struct newtype_struct seq tuple
+        tuple_struct map struct enum identifier ignored_any
+    }
+}
+
 /// What a raw JSON value is, for a signing scheme.
 fn field_value(raw: &RawValue) -> Result<FieldValue<'_>, Error> {
     let text = raw.get();
@@ -283,26 +397,33 @@ pub(crate) fn string_value(token: &str) -> Result<Cow<'_, str>, Error> {
     }
 }
 
-/// The members of an object, in body order, duplicates included (checked by the caller).
-struct Members<'a>(Vec<(Cow<'a, str>, &'a RawValue)>);
-
-impl<'de> Deserialize<'de> for Members<'de> {
+impl<'de: 'a, 'a> Deserialize<'de> for JsonObject<'a> {
+    /// Reads an object's members raw, refusing a key given twice (reported as serde's
+    /// "duplicate field", so it becomes [`AmbiguousPayload`](crate::ErrorKind::AmbiguousPayload)
+    /// with the object's path).
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct MembersVisitor;
 
         impl<'de> Visitor<'de> for MembersVisitor {
-            type Value = Members<'de>;
+            type Value = JsonObject<'de>;
 
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str("a JSON object")
             }
 
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Members<'de>, A::Error> {
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<JsonObject<'de>, A::Error> {
                 let mut members = Vec::with_capacity(map.size_hint().unwrap_or(8).min(64));
                 while let Some(Str(key)) = map.next_key()? {
                     members.push((key, map.next_value()?));
                 }
-                Ok(Members(members))
+                members.sort_unstable_by(|(a, _), (b, _)| a.cmp(b));
+                if let Some(pair) = members.windows(2).find(|pair| pair[0].0 == pair[1].0) {
+                    return Err(de::Error::custom(format_args!(
+                        "duplicate field `{}`",
+                        pair[0].0
+                    )));
+                }
+                Ok(JsonObject { members })
             }
         }
 

@@ -25,6 +25,8 @@
 //! |---|---|---|
 //! | [`platnova`] | Platnova | static secret in `X-WEBHOOK-SECRET` |
 //! | [`inplayer`] | InPlayer | `X-InPlayer-Signature: sha256=` HMAC-SHA256 of the body |
+//! | [`cedar`] | Cedar Money Partners Platform | SHA-256 of the listed fields' text and the secret |
+//! | [`voximplant`] | Voximplant account callbacks | `md5(salt + account_id + api_key + callback_id)` per callback |
 //!
 //! ## Platnova
 //!
@@ -71,6 +73,49 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
+//! ## Cedar
+//!
+//! ```
+//! use hookproof::{Provider, Secret, cedar::{Cedar, Event}};
+//!
+//! let cedar = Cedar::new(Secret::new("my_webhook_secret")?).require_fields(["id", "status"]);
+//! let headers = [
+//!     ("X-Webhook-Security-Fields", "id,status"),
+//!     // sha256(b"1234VALIDmy_webhook_secret"), computed with Python's hashlib.
+//!     ("X-Webhook-Security-Hash", "b3e490634a0c80364c4511fb6c5d5296de532fd08500ce3873c1a7e1f37bb9e7"),
+//! ];
+//! let body = br#"{"event":"BusinessKycStatusChanged","id":1234,"status":"VALID"}"#;
+//!
+//! let notification = cedar.verify_and_parse(&headers, body)?;
+//! assert!(matches!(notification.event, Event::BusinessKycStatusChanged(_)));
+//! assert!(notification.signed_fields.contains("status"));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! ## Voximplant
+//!
+//! ```
+//! use hookproof::{ErrorKind, Provider, Secret, voximplant::Voximplant};
+//!
+//! let voximplant = Voximplant::new(
+//!     Secret::new("my_salt_value")?,
+//!     Secret::new("0a1b2c3d-4e5f-6789-abcd-ef0123456789")?,
+//! );
+//! // md5 of salt, account id, API key and callback id, computed with Python's hashlib.
+//! let body = r#"{"callbacks":[{"callback_id":42,"type":"min_balance","account_id":123456,
+//!   "hash":"7cecbc16d4d16d6c548765bf76a657dd","balance":1.5,"currency":"USD",
+//!   "min_balance":{"is_min_credit":false,"is_repeated":false}}]}"#;
+//!
+//! let notification = voximplant.verify_and_parse(&[("Content-Type", "application/json")], body.as_bytes())?;
+//! assert_eq!(notification.callbacks[0].idempotency_key().as_str(), "123456:42");
+//!
+//! // The hash binds the callback id: the same hash on another id is refused.
+//! let replayed = body.replace(":42,", ":43,");
+//! let err = voximplant.verify_and_parse(&[("a", "b")], replayed.as_bytes()).unwrap_err();
+//! assert_eq!(err.kind(), ErrorKind::SignatureMismatch);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
 //! # Schemes
 //!
 //! The verification schemes are public in [`verify`] and work on their own, for providers
@@ -100,8 +145,10 @@ mod time;
 mod verified;
 pub mod verify;
 
+pub mod cedar;
 pub mod inplayer;
 pub mod platnova;
+pub mod voximplant;
 
 #[cfg(feature = "testing")]
 #[cfg_attr(docsrs, doc(cfg(feature = "testing")))]

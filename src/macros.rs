@@ -100,6 +100,7 @@ macro_rules! event_enum {
             Unknown($unknown),
         }
 
+        #[allow(deprecated)] // Deprecated variants are still parsed.
         impl $name {
             /// Every event type this version of hookproof parses into a typed variant.
             pub const KNOWN_TYPES: &'static [&'static str] = &[$($wire),+];
@@ -111,14 +112,15 @@ macro_rules! event_enum {
                     Self::Unknown(unknown) => unknown.event_type(),
                 }
             }
+        }
 
-            /// The static name of a known event type.
-            pub(crate) fn known_type(event_type: &str) -> Option<&'static str> {
+        #[allow(deprecated)]
+        impl crate::json::KnownEvents for $name {
+            fn known_type(event_type: &str) -> Option<&'static str> {
                 Self::KNOWN_TYPES.iter().copied().find(|known| *known == event_type)
             }
 
-            /// Reads the payload of `event_type`, a name returned by `known_type`.
-            pub(crate) fn deserialize_known<'de, D: serde::Deserializer<'de>>(
+            fn deserialize_known<'de, D: serde::Deserializer<'de>>(
                 event_type: &'static str,
                 payload: D,
             ) -> Result<Self, D::Error> {

@@ -41,6 +41,11 @@ impl<'a, E> Verified<'a, E> {
         &self.evidence
     }
 
+    /// Splits off the evidence, keeping the proof.
+    pub(crate) fn into_parts(self) -> (Verified<'a>, E) {
+        (Verified::new(self.body, self.key_id, ()), self.evidence)
+    }
+
     /// The owned record a parsed notification keeps.
     pub(crate) fn provenance(&self) -> Provenance {
         Provenance {

@@ -6,6 +6,7 @@
 
 use std::path::Path;
 
+use hookproof::cedar::Cedar;
 use hookproof::inplayer::InPlayer;
 use hookproof::platnova::Platnova;
 use hookproof::verify::{
@@ -233,6 +234,21 @@ fn cedar_field_concat() {
         // The standalone `Verifier` agrees with `verify_body`.
         let plain = scheme.verify(&case.headers, case.body.as_bytes());
         assert_eq!(plain.is_ok(), outcome.is_ok(), "{}", case.name);
+
+        let provider = Cedar::new(ring(keys)).require_fields(case.require.clone());
+        let outcome = provider.verify(&case.headers, case.body.as_bytes());
+        check(
+            &case.name,
+            &outcome,
+            &case.expect,
+            case.key_id.as_deref(),
+            &secrets_of(keys),
+            |v| v.key_id(),
+        );
+        if let (Ok(verified), Some(expected)) = (&outcome, &case.signed_fields) {
+            let signed: Vec<_> = verified.evidence().signed_fields.iter().collect();
+            assert_eq!(signed, *expected, "{}: signed fields", case.name);
+        }
     }
 }
 

@@ -45,6 +45,7 @@ use http::HeaderName;
 
 use crate::form::{self, FormDeserializer};
 use crate::headers::expect_content_type;
+use crate::json::KnownEvents;
 use crate::time::Freshness;
 use crate::verify::HmacSha256;
 use crate::{

@@ -38,21 +38,14 @@ event_enum! {
 }
 
 impl crate::json::Dispatch for Event {
-    fn known_type(event_type: &str) -> Option<&'static str> {
-        Self::known_type(event_type)
-    }
-
-    fn dispatch<'de, D: serde::Deserializer<'de>>(
+    fn unknown<'de, D: serde::Deserializer<'de>>(
         event_type: &str,
         data: D,
     ) -> Result<Self, D::Error> {
-        match Self::known_type(event_type) {
-            Some(known) => Self::deserialize_known(known, data),
-            None => Ok(Self::Unknown(UnknownEvent {
-                event_type: event_type.to_owned(),
-                data: Deserialize::deserialize(data)?,
-            })),
-        }
+        Ok(Self::Unknown(UnknownEvent {
+            event_type: event_type.to_owned(),
+            data: Deserialize::deserialize(data)?,
+        }))
     }
 }
 

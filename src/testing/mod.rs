@@ -16,8 +16,10 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+pub mod cedar;
 pub mod inplayer;
 pub mod platnova;
+pub mod voximplant;
 
 /// A webhook request as the provider would send it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -36,6 +38,13 @@ impl SignedRequest {
             builder.header(name, value)
         });
         builder.body(self.body)
+    }
+
+    /// The request with one more header, such as Cedar's `X-Webhook-Request-UUID`.
+    #[must_use]
+    pub fn with_header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.headers.push((name.into(), value.into()));
+        self
     }
 
     /// The same headers with another body: a tampered request, for rejection tests.

@@ -82,6 +82,13 @@ impl SaltedMd5 {
         Ok(Self { parts })
     }
 
+    /// A recipe the caller knows holds a secret.
+    pub(crate) fn with_secret_parts(parts: impl IntoIterator<Item = Part>) -> Self {
+        let parts: Vec<Part> = parts.into_iter().collect();
+        debug_assert!(parts.iter().any(|part| matches!(part, Part::Secret(_))));
+        Self { parts }
+    }
+
     /// Checks `signature` (hex, either case) against the recipe applied to `payload`.
     pub fn verify(&self, payload: &dyn FieldSource, signature: &str) -> Result<(), Error> {
         let tag = Tag::<16>::from_hex(signature)

@@ -141,3 +141,136 @@ for kind, body in {**DOCUMENTED, **ASSEMBLED}.items():
     "resource table of the spec (section 4), not copied from an example:\n\n"
     + "".join(f"{kind}\n" for kind in sorted(ASSEMBLED)))
 print(f"wrote {len(DOCUMENTED)} documented and {len(ASSEMBLED)} assembled samples to {OUT}")
+
+
+# --- Voximplant: one sample per callback kind, hashed with the testing module's credentials ------
+
+import hashlib
+import json
+
+VOX_OUT = OUT.parent / "voximplant"
+TEST_SALT = "hookproof-test-salt"
+TEST_API_KEY = "0a1b2c3d-4e5f-6789-abcd-ef0123456789"
+ACCOUNT_ID = 123456
+
+
+def number(token):
+    """A JSON number written exactly as given (json.dumps would turn 12.50 into 12.5)."""
+    return f"__NUMBER:{token}__"
+
+
+def callback(callback_id, kind, data):
+    digest = hashlib.md5(f"{TEST_SALT}{ACCOUNT_ID}{TEST_API_KEY}{callback_id}".encode()).hexdigest()
+    fields = {"callback_id": callback_id, "type": kind, "account_id": ACCOUNT_ID, "hash": digest,
+              "account_name": "acme", "account_email": "ops@example.com", "language_code": "en",
+              "account_first_name": "Ada", "account_last_name": "Lovelace",
+              "balance": number("12.50"), "currency": "USD"}
+    if data is not None:
+        fields[kind] = data
+    return fields
+
+
+def body(*callbacks):
+    text = json.dumps({"callbacks": list(callbacks)}, ensure_ascii=False, indent=2)
+    while "__NUMBER:" in text:
+        start = text.index('"__NUMBER:')
+        end = text.index('__"', start)
+        text = text[:start] + text[start + len('"__NUMBER:'):end] + text[end + 3:]
+    return text + "\n"
+
+
+subscriptions = [{"type": "PHONE_NUM", "name": "+15551234567", "cost": number("1.00"),
+                  "next_renewal": "2026-12-01",
+                  "details": [{"type": "PHONE", "phone_numbers": [
+                      {"phone_id": 77, "phone_number": "15551234567"}]}]},
+                 {"type": "SIP_REGISTRATION", "name": "sip.example.com", "cost": number("2.50"),
+                  "next_renewal": "2026-12-01",
+                  "details": [{"type": "SIP_REGISTRATION", "sip_registrations": [
+                      {"sip_registration_id": 9001}]}]}]
+report = {"history_report_id": 555, "success": True, "order_date": "2026-11-20 10:00:00"}
+payment = {"transaction_id": 987654, "transaction_type": "payment", "amount": number("100.00")}
+
+VOXIMPLANT = {
+    "account_document_uploaded": {"account_document_id": 11, "uploaded": "2026-11-20 10:00:00",
+                                  "verification_name": "passport", "legal_status": "individual"},
+    "regulation_address_uploaded": {"regulation_address_id": 21, "uploaded": "2026-11-20 10:00:00",
+                                    "is_individual": True, "regulation_address_name": "Home"},
+    "account_document_verified": {"account_document_id": 11, "account_document_status": "VERIFIED",
+                                  "uploaded": "2026-11-20 10:00:00", "verification_name": "passport",
+                                  "legal_status": "individual"},
+    "account_is_frozen": {}, "account_is_unfrozen": {}, "activate_successful": {},
+    "call_history_report": report,
+    "card_expired": {}, "card_expires_in_month": {},
+    "card_payment": payment, "card_payment_failed": {},
+    "robokassa_payment": payment, "wire_transfer": payment,
+    "js_fail": {},
+    "min_balance": {"is_min_credit": False, "is_repeated": False},
+    "regulation_address_verified": {"regulation_address_id": 21, "regulation_address_status": "VERIFIED",
+                                    "uploaded": "2026-11-20 10:00:00", "is_individual": True,
+                                    "regulation_address_name": "Home"},
+    "renewed_subscriptions": {"subscriptions": subscriptions},
+    "reset_account_password_request": {},
+    "sip_registration_fail": {"sip_registrations": [
+        {"sip_registration_id": 9001, "status_code": "403", "error_message": "Forbidden"}]},
+    "sip_registration_recovered": {"sip_registrations": [{"sip_registration_id": 9001}]},
+    "subscription_is_frozen": {"subscriptions": subscriptions},
+    "subscription_is_detached": {"subscriptions": [
+        {k: v for k, v in s.items() if k not in ("cost", "next_renewal")} for s in subscriptions]},
+    "transaction_history_report": report,
+    "unverified_subscription_detached": {"subscriptions": [
+        {k: v for k, v in s.items() if k not in ("cost", "next_renewal")} for s in subscriptions]},
+    "expiring_callerid": {"callerids": ["15551234567"], "expiration_date": "2026-12-15"},
+    # Voximplant's generated clients wrap these three in a member of the same name.
+    "transcription_complete": {"transcription_complete": {
+        "record_url": "https://storage.example.com/records/1.mp3",
+        "transcription_url": "https://api.example.com/transcriptions/1",
+        "call_session_history_id": 424242, "transcription_cost": number("0.0200")}},
+    "sms_inbound": {"sms_inbound": {"source_number": "15557654321",
+                                    "destination_number": "15551234567", "sms_body": "Hello ✓"}},
+    "phone_number_activation_status_changed": {"phone_number_activation_status_changed": {
+        "phone_number": "15551234567", "activation_status": "ACTIVE"}},
+    "expiring_agreement": {"expiration_date": "2026-12-10", "until_expiration": 20},
+    "expired_agreement": {"document_ids": [31, 32]},
+    "restored_agreement_status": {"document_id": 31, "expiration_date": "2027-01-10"},
+    "next_charge_alert": {"required_money": number("30"), "insufficient_funds_amount": number("17")},
+    "certificate_expired": {},
+    "expired_certificates": {"certificates": [
+        {"push_credential_id": 5, "cert_file_name": "voip.p12", "expiration_date": "2026-11-01",
+         "applications": ["app.example"]}]},
+    "expiring_certificates": {"certificates": [
+        {"push_credential_id": 6, "cert_file_name": "voip2.p12", "expiration_date": "2026-12-01"}]},
+    "account_document_status_updated": {
+        "account_document_id": 11, "previous_account_document_status": "AWAITING_VERIFICATION",
+        "account_document_status": "VERIFIED", "update_time": "2026-11-20 10:00:00",
+        "legal_status": "INDIVIDUAL"},
+    "a2p_sms_activated": {"a2p_enabled": True},
+    "regulation_address_documents_requested": {
+        "regulation_address_id": 21, "regulation_address_name": "Home",
+        "regulation_address_status": "PENDING", "update_time": "2026-11-20 10:00:00",
+        "is_individual": True, "comment": "Please upload a utility bill"},
+    "invoice_received": {"invoice_id": 808, "invoice_date": "2026-11-01 00:00:00",
+                         "receival_date": "2026-11-01 00:05:00", "amount": "120.00",
+                         "tax_amount": "24.00", "currency": "USD"},
+    "batch_task_cancelling_completed": {"batch_id": 3131, "cancelled_tasks_number": 12},
+}
+assert len(VOXIMPLANT) == 40, len(VOXIMPLANT)
+VOX_OUT.mkdir(parents=True, exist_ok=True)
+for n, (kind, data) in enumerate(VOXIMPLANT.items()):
+    (VOX_OUT / f"{kind}.json").write_text(body(callback(1000 + n, kind, data)))
+print(f"wrote {len(VOXIMPLANT)} Voximplant samples to {VOX_OUT}")
+
+
+# --- Cedar: no body is documented; the samples carry the signed `id` and `status` ----------------
+
+CEDAR_OUT = OUT.parent / "cedar"
+CEDAR = {
+    "BusinessKycStatusChanged": (1234, "VALID"),
+    "BusinessExternalAccountStatusChanged": (5678, "VERIFIED"),
+    "BusinessRequestStatusChanged": (91011, "OnOff_COMPLETED"),
+    "BusinessRequestPayoutConfirmationStatusChanged": (91011, "COMPLETED"),
+}
+CEDAR_OUT.mkdir(parents=True, exist_ok=True)
+for kind, (id_, status) in CEDAR.items():
+    (CEDAR_OUT / f"{kind}.json").write_text(
+        json.dumps({"event": kind, "id": id_, "status": status}) + "\n")
+print(f"wrote {len(CEDAR)} Cedar samples to {CEDAR_OUT}")
