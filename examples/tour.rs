@@ -5,7 +5,9 @@
 //!
 //! Run it with `cargo run --example tour`.
 
-use hookproof::{Error, Provider, Secret, cedar, inplayer, platnova, voximplant};
+use hookproof::verify::HmacSha256;
+use hookproof::{Error, Provider, Secret, cedar, inplayer, platfone, platnova, voximplant};
+use http::HeaderName;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("hookproof tour: webhook requests verified and parsed, offline\n");
@@ -16,6 +18,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     cedar_tour()?;
     println!();
     voximplant_tour()?;
+    println!();
+    platfone_tour()?;
     Ok(())
 }
 
@@ -205,6 +209,56 @@ fn voximplant_tour() -> Result<(), Box<dyn std::error::Error>> {
     rejected(
         "a callback for another account",
         expecting_other.verify_and_parse(&headers, body.as_bytes()),
+    );
+    Ok(())
+}
+
+fn platfone_tour() -> Result<(), Box<dyn std::error::Error>> {
+    heading(
+        "Platfone",
+        "no published scheme: this receiver chose HMAC-SHA256 of the body in X-Platfone-Signature",
+    );
+    let receiver = platfone::Platfone::new(
+        HmacSha256::new(
+            HeaderName::from_static("x-platfone-signature"),
+            Secret::new("pf_whsec_1")?,
+        )
+        .with_prefix("sha256="),
+    );
+    let body = r#"{"id":"evt_1","type":"activation.updated","data":{"activation_id":"a1","sms_status":"smsReceived","sms_code":"123456","price":0.25,"updated_at":1767225600}}"#;
+    let headers = [(
+        "X-Platfone-Signature",
+        "sha256=b1e5f542bf2234fadc4bf37f9f82e0fa76a3062279be8aab649e43b0e24f43c7",
+    )];
+
+    let notification = receiver.verify_and_parse(&headers, body.as_bytes())?;
+    accepted(
+        notification.event_type(),
+        notification.provenance().key_id().as_str(),
+        notification
+            .idempotency_key()
+            .as_ref()
+            .map(|key| key.as_str()),
+    );
+    if let Some(activation) = notification.event.activation() {
+        println!(
+            "    activation {} is {} with code {} (price {})",
+            activation.activation_id.as_deref().unwrap_or("-"),
+            activation
+                .sms_status
+                .as_ref()
+                .map_or("-", |status| status.as_str()),
+            activation.sms_code.as_deref().unwrap_or("-"),
+            activation
+                .price
+                .as_ref()
+                .map_or("-".into(), ToString::to_string),
+        );
+    }
+
+    rejected(
+        "the SMS code changed",
+        receiver.verify_and_parse(&headers, body.replace("123456", "000000").as_bytes()),
     );
     Ok(())
 }

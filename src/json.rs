@@ -11,9 +11,9 @@ use std::cell::Cell;
 use std::fmt;
 use std::marker::PhantomData;
 
-use crate::Error;
 use crate::error::untrusted;
 use crate::verify::{FieldSource, FieldValue};
+use crate::{Error, UnknownEvent};
 use serde::Deserialize;
 use serde::de::value::MapDeserializer;
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, Visitor};
@@ -93,12 +93,6 @@ impl<'de, E: KnownEvents> DeserializeSeed<'de> for KnownSeed<E> {
     }
 }
 
-/// An event enum that keeps events of a type it does not know, in its own way.
-pub(crate) trait Dispatch: KnownEvents {
-    /// Keeps the payload of an event type this version does not know.
-    fn unknown<'de, D: Deserializer<'de>>(event_type: &str, payload: D) -> Result<Self, D::Error>;
-}
-
 /// Reads a payload as the event its type names, and records the type for error messages.
 pub(crate) struct DispatchSeed<'a, E> {
     event_type: &'a str,
@@ -116,7 +110,7 @@ impl<'a, E> DispatchSeed<'a, E> {
     }
 }
 
-impl<'de, E: Dispatch> DeserializeSeed<'de> for DispatchSeed<'_, E> {
+impl<'de, E: KnownEvents + From<UnknownEvent>> DeserializeSeed<'de> for DispatchSeed<'_, E> {
     type Value = E;
 
     fn deserialize<D: Deserializer<'de>>(self, payload: D) -> Result<E, D::Error> {
@@ -124,7 +118,7 @@ impl<'de, E: Dispatch> DeserializeSeed<'de> for DispatchSeed<'_, E> {
         self.known.set(known);
         match known {
             Some(known) => E::deserialize_known(known, payload),
-            None => E::unknown(self.event_type, payload),
+            None => UnknownEvent::read(self.event_type, payload).map(E::from),
         }
     }
 }
@@ -137,7 +131,7 @@ pub(crate) enum Payload<'de, E> {
     Deferred(&'de RawValue),
 }
 
-impl<'de, E: Dispatch> Payload<'de, E> {
+impl<'de, E: KnownEvents + From<UnknownEvent>> Payload<'de, E> {
     /// The next map value, read as `E` if `event_type` is already known.
     pub(crate) fn next<A: MapAccess<'de>>(
         map: &mut A,
@@ -168,6 +162,59 @@ impl<'de, E: Dispatch> Payload<'de, E> {
                 path,
             ),
         }
+    }
+}
+
+/// A provider's envelope: the top-level object around an event's payload.
+pub(crate) trait Envelope<'de>: Default {
+    /// What the envelope is, for messages (`a Platnova webhook object`).
+    const EXPECTING: &'static str;
+
+    /// Reads the value of `key`; keys it does not know it skips.
+    fn read<A: MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+        known: &Cell<Option<&'static str>>,
+    ) -> Result<(), A::Error>;
+}
+
+/// Reads an [`Envelope`], recording the event type it learns for error messages.
+pub(crate) struct EnvelopeSeed<'a, T> {
+    known: &'a Cell<Option<&'static str>>,
+    envelope: PhantomData<T>,
+}
+
+impl<'a, T> EnvelopeSeed<'a, T> {
+    pub(crate) fn new(known: &'a Cell<Option<&'static str>>) -> Self {
+        Self {
+            known,
+            envelope: PhantomData,
+        }
+    }
+}
+
+impl<'de, T: Envelope<'de>> DeserializeSeed<'de> for EnvelopeSeed<'_, T> {
+    type Value = T;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<T, D::Error> {
+        deserializer.deserialize_map(self)
+    }
+}
+
+impl<'de, T: Envelope<'de>> Visitor<'de> for EnvelopeSeed<'_, T> {
+    type Value = T;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(T::EXPECTING)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<T, A::Error> {
+        let mut envelope = T::default();
+        while let Some(Str(key)) = map.next_key()? {
+            envelope.read(&key, &mut map, self.known)?;
+        }
+        Ok(envelope)
     }
 }
 

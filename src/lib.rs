@@ -27,6 +27,7 @@
 //! | [`inplayer`] | InPlayer | `X-InPlayer-Signature: sha256=` HMAC-SHA256 of the body |
 //! | [`cedar`] | Cedar Money Partners Platform | SHA-256 of the listed fields' text and the secret |
 //! | [`voximplant`] | Voximplant account callbacks | `md5(salt + account_id + api_key + callback_id)` per callback |
+//! | [`platfone`] | Platfone (SMS activations) | none published: the receiver chooses a [`Verifier`] |
 //!
 //! ## Platnova
 //!
@@ -116,6 +117,26 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
+//! ## Platfone
+//!
+//! ```
+//! use hookproof::{Provider, Secret, platfone::Platfone, verify::HmacSha256};
+//! use http::HeaderName;
+//!
+//! // Platfone publishes no signing scheme, so the receiver says what to check.
+//! let platfone = Platfone::new(
+//!     HmacSha256::new(HeaderName::from_static("x-platfone-signature"), Secret::new("pf_whsec_1")?)
+//!         .with_prefix("sha256="),
+//! );
+//! let body = br#"{"id":"evt_1","type":"activation.updated","data":{"activation_id":"a1","sms_status":"smsReceived","sms_code":"123456","price":0.25,"updated_at":1767225600}}"#;
+//! // Computed with Python's hmac module.
+//! let headers = [("X-Platfone-Signature", "sha256=b1e5f542bf2234fadc4bf37f9f82e0fa76a3062279be8aab649e43b0e24f43c7")];
+//!
+//! let notification = platfone.verify_and_parse(&headers, body)?;
+//! assert_eq!(notification.event.activation().unwrap().sms_code.as_deref(), Some("123456"));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
 //! # Schemes
 //!
 //! The verification schemes are public in [`verify`] and work on their own, for providers
@@ -137,9 +158,11 @@ pub mod dangerous;
 mod error;
 mod form;
 mod headers;
+mod id;
 mod idempotency;
 mod json;
 mod provider;
+mod raw;
 mod secret;
 mod time;
 mod verified;
@@ -147,6 +170,7 @@ pub mod verify;
 
 pub mod cedar;
 pub mod inplayer;
+pub mod platfone;
 pub mod platnova;
 pub mod voximplant;
 
@@ -157,8 +181,10 @@ pub mod testing;
 pub use amount::{Amount, AmountError};
 pub use error::{Error, ErrorKind};
 pub use headers::{HeaderLookup, Headers};
+pub use id::Id;
 pub use idempotency::IdempotencyKey;
 pub use provider::Provider;
+pub use raw::{RawObject, UnknownEvent};
 pub use secret::{EmptySecret, KeyId, KeyRing, Secret};
 pub use time::{Clock, SystemClock, UnixTime};
 pub use verified::{Provenance, Verified};

@@ -114,6 +114,12 @@ macro_rules! event_enum {
             }
         }
 
+        impl From<$unknown> for $name {
+            fn from(unknown: $unknown) -> Self {
+                Self::Unknown(unknown)
+            }
+        }
+
         #[allow(deprecated)]
         impl crate::json::KnownEvents for $name {
             fn known_type(event_type: &str) -> Option<&'static str> {

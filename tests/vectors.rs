@@ -8,6 +8,7 @@ use std::path::Path;
 
 use hookproof::cedar::Cedar;
 use hookproof::inplayer::InPlayer;
+use hookproof::platfone::Platfone;
 use hookproof::platnova::Platnova;
 use hookproof::verify::{
     FieldConcatSha256, FieldSource, FieldValue, HmacSha256, Part, SaltedMd5, SharedSecretHeader,
@@ -248,6 +249,66 @@ fn cedar_field_concat() {
         if let (Ok(verified), Some(expected)) = (&outcome, &case.signed_fields) {
             let signed: Vec<_> = verified.evidence().signed_fields.iter().collect();
             assert_eq!(signed, *expected, "{}: signed fields", case.name);
+        }
+    }
+}
+
+/// How a Platfone receiver was configured, in `platfone/configured_schemes.json`.
+#[derive(Deserialize)]
+struct PlatfoneScheme {
+    kind: String,
+    header: String,
+    #[serde(default)]
+    prefix: String,
+    #[serde(default)]
+    encoding: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct PlatfoneCase {
+    name: String,
+    scheme: PlatfoneScheme,
+    body: String,
+    headers: Vec<(String, String)>,
+    expect: String,
+    #[serde(default)]
+    keys: Option<Vec<(String, String)>>,
+    #[serde(default)]
+    key_id: Option<String>,
+}
+
+#[test]
+fn platfone_configured_schemes() {
+    let vectors: Vectors<PlatfoneCase> = load("platfone/configured_schemes.json");
+    for case in &vectors.cases {
+        let keys = case.keys.as_deref().unwrap_or(&vectors.keys);
+        let header = HeaderName::from_bytes(case.scheme.header.as_bytes()).unwrap();
+        let verifier: Box<dyn Verifier> = match case.scheme.kind.as_str() {
+            "hmac" => Box::new(
+                HmacSha256::new(header, ring(keys))
+                    .with_prefix(case.scheme.prefix.clone())
+                    .with_encoding(encoding(case.scheme.encoding.as_deref())),
+            ),
+            "shared_secret" => Box::new(SharedSecretHeader::new(header, ring(keys))),
+            other => panic!("unknown scheme {other}"),
+        };
+        let platfone = Platfone::new(verifier);
+        let outcome = platfone.verify_and_parse(&case.headers, case.body.as_bytes());
+        check(
+            &case.name,
+            &outcome,
+            &case.expect,
+            case.key_id.as_deref(),
+            &secrets_of(keys),
+            |n| n.provenance().key_id(),
+        );
+        if let Ok(notification) = &outcome {
+            assert_eq!(
+                notification.event_type(),
+                "activation.updated",
+                "{}",
+                case.name
+            );
         }
     }
 }

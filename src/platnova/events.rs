@@ -1,9 +1,8 @@
 //! Platnova's event payloads, one type per payload shape in the documentation.
 
 use serde::Deserialize;
-use serde_json::value::RawValue;
 
-use crate::Amount;
+use crate::{Amount, UnknownEvent};
 
 event_enum! {
     /// A Platnova event: one variant per documented event type, holding its `data`.
@@ -34,37 +33,6 @@ event_enum! {
         TransferSuccess(Transfer) = "transfer.success",
         /// A transfer failed; `reason` says why.
         TransferFailed(Transfer) = "transfer.failed",
-    }
-}
-
-impl crate::json::Dispatch for Event {
-    fn unknown<'de, D: serde::Deserializer<'de>>(
-        event_type: &str,
-        data: D,
-    ) -> Result<Self, D::Error> {
-        Ok(Self::Unknown(UnknownEvent {
-            event_type: event_type.to_owned(),
-            data: Deserialize::deserialize(data)?,
-        }))
-    }
-}
-
-/// An event of a type this version of hookproof does not know.
-#[derive(Debug, Clone)]
-pub struct UnknownEvent {
-    event_type: String,
-    data: Box<RawValue>,
-}
-
-impl UnknownEvent {
-    /// The event type as sent.
-    pub fn event_type(&self) -> &str {
-        &self.event_type
-    }
-
-    /// The `data` object exactly as sent.
-    pub fn data(&self) -> &RawValue {
-        &self.data
     }
 }
 

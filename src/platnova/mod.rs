@@ -38,12 +38,11 @@ mod events;
 pub use events::*;
 
 use std::cell::Cell;
-use std::fmt;
 
 use http::HeaderName;
-use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
+use serde::de::{IgnoredAny, MapAccess};
 
-use crate::json::{self, Payload, Str, set_once};
+use crate::json::{self, Envelope, EnvelopeSeed, Payload, set_once};
 use crate::verify::SharedSecretHeader;
 use crate::{Error, Headers, IdempotencyKey, KeyRing, Provenance, Provider, Verified, Verifier};
 
@@ -98,8 +97,12 @@ impl Provider for Platnova {
     fn parse(&self, verified: Verified<'_>) -> Result<Notification, Error> {
         let text = json::body_text(verified.body())?;
         let known = Cell::new(None);
-        let envelope =
-            json::from_str_seed(text, EnvelopeSeed { known: &known }, || known.get(), "")?;
+        let envelope = json::from_str_seed(
+            text,
+            EnvelopeSeed::<Fields>::new(&known),
+            || known.get(),
+            "",
+        )?;
         let event_type = envelope.event_type.ok_or_else(|| missing("event"))?;
         Ok(Notification {
             event: envelope.data.ok_or_else(|| missing("data"))?.finish(
@@ -154,55 +157,35 @@ impl Notification {
 }
 
 /// The envelope's fields as read; `data` is read as its event when `event` came first.
-struct Envelope<'de> {
+#[derive(Default)]
+struct Fields<'de> {
     event_type: Option<String>,
     timestamp: Option<String>,
     customer_id: Option<String>,
     data: Option<Payload<'de, Event>>,
 }
 
-struct EnvelopeSeed<'a> {
-    known: &'a Cell<Option<&'static str>>,
-}
+impl<'de> Envelope<'de> for Fields<'de> {
+    const EXPECTING: &'static str = "a Platnova webhook object";
 
-impl<'de> DeserializeSeed<'de> for EnvelopeSeed<'_> {
-    type Value = Envelope<'de>;
-
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Envelope<'de>, D::Error> {
-        deserializer.deserialize_map(self)
-    }
-}
-
-impl<'de> Visitor<'de> for EnvelopeSeed<'_> {
-    type Value = Envelope<'de>;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a Platnova webhook object")
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Envelope<'de>, A::Error> {
-        let mut envelope = Envelope {
-            event_type: None,
-            timestamp: None,
-            customer_id: None,
-            data: None,
-        };
-        while let Some(Str(key)) = map.next_key()? {
-            match &*key {
-                "event" => set_once(&mut envelope.event_type, "event", map.next_value()?)?,
-                "timestamp" => set_once(&mut envelope.timestamp, "timestamp", map.next_value()?)?,
-                "customer_id" => {
-                    set_once(&mut envelope.customer_id, "customer_id", map.next_value()?)?
-                }
-                "data" => {
-                    let data = Payload::next(&mut map, envelope.event_type.as_deref(), self.known)?;
-                    set_once(&mut envelope.data, "data", data)?;
-                }
-                _ => {
-                    map.next_value::<IgnoredAny>()?;
-                }
+    fn read<A: MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+        known: &Cell<Option<&'static str>>,
+    ) -> Result<(), A::Error> {
+        match key {
+            "event" => set_once(&mut self.event_type, "event", map.next_value()?)?,
+            "timestamp" => set_once(&mut self.timestamp, "timestamp", map.next_value()?)?,
+            "customer_id" => set_once(&mut self.customer_id, "customer_id", map.next_value()?)?,
+            "data" => {
+                let data = Payload::next(map, self.event_type.as_deref(), known)?;
+                set_once(&mut self.data, "data", data)?;
+            }
+            _ => {
+                map.next_value::<IgnoredAny>()?;
             }
         }
-        Ok(envelope)
+        Ok(())
     }
 }

@@ -18,6 +18,7 @@
 
 pub mod cedar;
 pub mod inplayer;
+pub mod platfone;
 pub mod platnova;
 pub mod voximplant;
 

@@ -335,3 +335,78 @@ write("voximplant", "salted_md5", {
                    sha256_hex(SALT + "123456" + API_KEY + "42"), "MalformedSignature"),
     ],
 })
+
+
+# --- Platfone: the receiver's choice of scheme, over each envelope spelling ----------------------
+
+PLATFONE_SECRET = "pf_whsec_4e1f9c"
+ACTIVATION = ('{"activation_id":"act_7","phone":"+447700900123","country_id":"uk","service_id":"wa",'
+              '"sms_status":"smsReceived","activation_status":"active","billing_status":"billed",'
+              '"report_status":null,"sms_code":"123456","sms_text":"Your code is 123456",'
+              '"price":0.25,"expire_at":1767229200,"updated_at":1767225600,"created_at":1767225000,'
+              '"is_retriable":true,"cancelable_after":null}')
+ENVELOPES = {
+    "type": '{"id":"evt_1","type":"activation.updated","api_version":"1","data":' + ACTIVATION + '}',
+    "event": '{"event_id":"evt_2","event":"activation.updated","data":' + ACTIVATION + '}',
+    "event_type": '{"data":' + ACTIVATION + ',"event_type":"activation.updated"}',
+}
+
+
+def platfone(name, scheme, body, headers, expect, keys=None, key_id=None):
+    case = {"name": name, "scheme": scheme, "body": body, "headers": headers, "expect": expect}
+    if keys is not None:
+        case["keys"] = keys
+    if key_id is not None:
+        case["key_id"] = key_id
+    return case
+
+
+HMAC_HEX = {"kind": "hmac", "header": "x-platfone-signature", "prefix": "sha256=", "encoding": "hex"}
+HMAC_B64 = {"kind": "hmac", "header": "x-signature", "prefix": "", "encoding": "base64"}
+SHARED = {"kind": "shared_secret", "header": "x-platfone-secret"}
+
+
+def hmac_b64(secret, body):
+    return base64.b64encode(hmac.new(secret.encode(), body.encode(), hashlib.sha256).digest()).decode()
+
+
+cases = []
+for spelling, body in ENVELOPES.items():
+    cases += [
+        platfone(f"hmac hex, `{spelling}` envelope", HMAC_HEX, body,
+                 [["X-Platfone-Signature", "sha256=" + hmac_hex(PLATFONE_SECRET, body)]], "ok",
+                 key_id="default"),
+        platfone(f"hmac base64, `{spelling}` envelope", HMAC_B64, body,
+                 [["X-Signature", hmac_b64(PLATFONE_SECRET, body)]], "ok"),
+        platfone(f"shared secret, `{spelling}` envelope", SHARED, body,
+                 [["X-Platfone-Secret", PLATFONE_SECRET]], "ok"),
+    ]
+body = ENVELOPES["type"]
+tampered = body.replace('"sms_code":"123456"', '"sms_code":"654321"')
+cases += [
+    platfone("hmac: tampered body", HMAC_HEX, tampered,
+             [["X-Platfone-Signature", "sha256=" + hmac_hex(PLATFONE_SECRET, body)]],
+             "SignatureMismatch"),
+    platfone("hmac: wrong secret", HMAC_HEX, body,
+             [["X-Platfone-Signature", "sha256=" + hmac_hex("pf_whsec_other", body)]],
+             "SignatureMismatch"),
+    platfone("hmac: upper-case hex", HMAC_HEX, body,
+             [["X-Platfone-Signature", "sha256=" + hmac_hex(PLATFONE_SECRET, body).upper()]], "ok"),
+    platfone("hmac: missing prefix", HMAC_HEX, body,
+             [["X-Platfone-Signature", hmac_hex(PLATFONE_SECRET, body)]], "MalformedHeader"),
+    platfone("hmac: missing header", HMAC_HEX, body, [], "MissingHeader"),
+    platfone("hmac base64: tampered body", HMAC_B64, tampered,
+             [["X-Signature", hmac_b64(PLATFONE_SECRET, body)]], "SignatureMismatch"),
+    platfone("shared secret: wrong secret", SHARED, body, [["X-Platfone-Secret", "pf_whsec_other"]],
+             "SignatureMismatch"),
+    platfone("shared secret: tampered body is not detected (nothing signs it)", SHARED, tampered,
+             [["X-Platfone-Secret", PLATFONE_SECRET]], "ok"),
+    platfone("rotation: the second key", HMAC_HEX, body,
+             [["X-Platfone-Signature", "sha256=" + hmac_hex(PLATFONE_SECRET, body)]], "ok",
+             keys=[["old", "pf_whsec_retired"], ["new", PLATFONE_SECRET]], key_id="new"),
+]
+write("platfone", "configured_schemes", {
+    "scheme": "receiver-configured: HMAC-SHA256 of the body, or a shared secret in a header",
+    "keys": [["default", PLATFONE_SECRET]],
+    "cases": cases,
+})

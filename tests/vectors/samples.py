@@ -274,3 +274,35 @@ for kind, (id_, status) in CEDAR.items():
     (CEDAR_OUT / f"{kind}.json").write_text(
         json.dumps({"event": kind, "id": id_, "status": status}) + "\n")
 print(f"wrote {len(CEDAR)} Cedar samples to {CEDAR_OUT}")
+
+
+# --- Platfone: no payload is documented; assembled after Platfone's REST Activation object --------
+
+PLATFONE_OUT = OUT.parent / "platfone"
+activation = {"activation_id": "act_7", "phone": "+447700900123", "country_id": "uk",
+              "service_id": "wa", "sms_status": "smsReceived", "activation_status": "active",
+              "billing_status": "billed", "report_status": None, "sms_code": "123456",
+              "sms_text": "Your code is 123456", "price": number("0.25"), "expire_at": 1767229200,
+              "updated_at": 1767225600, "created_at": 1767225000, "is_retriable": True,
+              "cancelable_after": None}
+reported = dict(activation, report_status="inReview")
+PLATFONE = {
+    "account.low_balance": {"balance": number("4.20"), "threshold": number("10.00")},
+    "activation.updated": activation,
+    "activation_report.updated": reported,
+    "customer.low_balance": {"customer_id": "cus_42", "balance": number("0.50")},
+    "customer.updated": {"customer_id": "cus_42", "status": "blocked"},
+    "customer.activation.updated": dict(activation, customer_id="cus_42"),
+    "customer.activation_report.updated": dict(reported, customer_id="cus_42"),
+    "alternative.activation.updated": dict(activation, sms_status="smsRequested", sms_code=None,
+                                           sms_text=None),
+}
+PLATFONE_OUT.mkdir(parents=True, exist_ok=True)
+for n, (kind, data) in enumerate(PLATFONE.items()):
+    text = json.dumps({"id": f"evt_{n + 1:04}", "type": kind, "data": data}, indent=2)
+    while "__NUMBER:" in text:
+        start = text.index('"__NUMBER:')
+        end = text.index('__"', start)
+        text = text[:start] + text[start + len('"__NUMBER:'):end] + text[end + 3:]
+    (PLATFONE_OUT / f"{kind}.json").write_text(text + "\n")
+print(f"wrote {len(PLATFONE)} Platfone samples to {PLATFONE_OUT}")
