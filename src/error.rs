@@ -62,6 +62,26 @@ pub enum ErrorKind {
 }
 
 impl ErrorKind {
+    /// A short fixed phrase for the kind, safe to send back as a response body.
+    pub const fn reason(self) -> &'static str {
+        match self {
+            Self::MissingHeader => "missing header",
+            Self::MalformedHeader => "malformed header",
+            Self::DuplicateHeader => "duplicate header",
+            Self::MalformedSignature => "malformed signature",
+            Self::SignatureMismatch => "signature mismatch",
+            Self::MissingSignedField => "missing signed field",
+            Self::StaleTimestamp => "stale timestamp",
+            Self::FutureTimestamp => "timestamp in the future",
+            Self::UnexpectedAccount => "unexpected account",
+            Self::PayloadSyntax => "malformed payload",
+            Self::AmbiguousPayload => "ambiguous payload",
+            Self::PayloadData => "unexpected payload",
+            Self::BodyTooLarge => "payload too large",
+            Self::UnsupportedContentType => "unsupported content type",
+        }
+    }
+
     /// The HTTP status a receiver should answer with.
     pub const fn status(self) -> StatusCode {
         match self {
@@ -138,6 +158,8 @@ enum Detail {
         path: String,
         message: String,
     },
+    #[error("the body is larger than the {limit}-byte limit")]
+    BodyTooLarge { limit: usize },
     #[error("the content type `{found}` is not `{expected}`")]
     UnsupportedContentType {
         found: String,
@@ -332,6 +354,7 @@ impl Error {
             Detail::PayloadSyntax { .. } => ErrorKind::PayloadSyntax,
             Detail::AmbiguousPayload { .. } => ErrorKind::AmbiguousPayload,
             Detail::PayloadData { .. } => ErrorKind::PayloadData,
+            Detail::BodyTooLarge { .. } => ErrorKind::BodyTooLarge,
             Detail::UnsupportedContentType { .. } => ErrorKind::UnsupportedContentType,
             Detail::Custom { kind, .. } => *kind,
         }
@@ -443,6 +466,10 @@ impl Error {
 
     pub(crate) fn unexpected_account(found: u64, expected: u64) -> Self {
         Self::from_detail(Detail::UnexpectedAccount { found, expected })
+    }
+
+    pub(crate) fn body_too_large(limit: usize) -> Self {
+        Self::from_detail(Detail::BodyTooLarge { limit })
     }
 
     pub(crate) fn unsupported_content_type(found: &str, expected: &'static str) -> Self {

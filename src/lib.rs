@@ -163,6 +163,7 @@ mod idempotency;
 mod json;
 mod provider;
 mod raw;
+mod receiver;
 mod secret;
 mod time;
 mod verified;
@@ -178,13 +179,21 @@ pub mod voximplant;
 #[cfg_attr(docsrs, doc(cfg(feature = "testing")))]
 pub mod testing;
 
+#[cfg(feature = "actix")]
+#[cfg_attr(docsrs, doc(cfg(feature = "actix")))]
+pub mod actix;
+#[cfg(feature = "axum")]
+#[cfg_attr(docsrs, doc(cfg(feature = "axum")))]
+pub mod axum;
+
 pub use amount::{Amount, AmountError};
 pub use error::{Error, ErrorKind};
 pub use headers::{HeaderLookup, Headers};
 pub use id::Id;
 pub use idempotency::IdempotencyKey;
-pub use provider::Provider;
+pub use provider::{Delivery, Provider};
 pub use raw::{RawObject, UnknownEvent};
+pub use receiver::{Receiver, Rejection};
 pub use secret::{EmptySecret, KeyId, KeyRing, Secret};
 pub use time::{Clock, SystemClock, UnixTime};
 pub use verified::{Provenance, Verified};

@@ -1,6 +1,6 @@
 //! The interface every provider implements.
 
-use crate::{Error, Headers, Verified};
+use crate::{Error, Headers, IdempotencyKey, Provenance, Verified};
 
 /// Receives one provider's webhooks: verifies a request, then reads its body.
 ///
@@ -22,7 +22,7 @@ pub trait Provider: Send + Sync {
     /// What verification establishes beyond the key, such as the fields a signature covered.
     type Evidence;
     /// A verified, parsed request.
-    type Notification;
+    type Notification: Delivery;
 
     /// The provider's name as used in paths and keys: `platnova`, `inplayer`, …
     const NAME: &'static str;
@@ -47,4 +47,16 @@ pub trait Provider: Send + Sync {
     ) -> Result<Self::Notification, Error> {
         self.parse(self.verify(headers, body)?)
     }
+}
+
+/// What every provider's notification offers to code that handles any provider: where it came
+/// from and how to recognise a retry of it.
+pub trait Delivery {
+    /// The key that verified the request and the body as received.
+    fn provenance(&self) -> &Provenance;
+
+    /// One key for the whole request, equal across retries of the same delivery; `None` when the
+    /// provider gives nothing to build one from. A request that carries several events (a
+    /// Voximplant batch) gets a key made of all of theirs.
+    fn idempotency_key(&self) -> Option<IdempotencyKey>;
 }

@@ -52,7 +52,7 @@ use serde_json::value::RawValue;
 use crate::headers::expect_content_type;
 use crate::json::{self, JsonObject, KnownEvents, KnownSeed};
 use crate::verify::{FieldConcatSha256, SignedFields};
-use crate::{Error, Headers, IdempotencyKey, KeyRing, Provenance, Provider, Verified};
+use crate::{Delivery, Error, Headers, IdempotencyKey, KeyRing, Provenance, Provider, Verified};
 
 /// Receives Cedar webhooks.
 #[derive(Debug, Clone)]
@@ -259,5 +259,15 @@ impl Notification {
     /// The key that verified the request and the body as received.
     pub fn provenance(&self) -> &Provenance {
         &self.provenance
+    }
+}
+
+impl Delivery for Notification {
+    fn provenance(&self) -> &Provenance {
+        &self.provenance
+    }
+
+    fn idempotency_key(&self) -> Option<IdempotencyKey> {
+        self.idempotency_key()
     }
 }

@@ -49,8 +49,8 @@ use crate::json::KnownEvents;
 use crate::time::Freshness;
 use crate::verify::HmacSha256;
 use crate::{
-    Clock, Error, Headers, IdempotencyKey, KeyRing, Provenance, Provider, UnixTime, Verified,
-    Verifier,
+    Clock, Delivery, Error, Headers, IdempotencyKey, KeyRing, Provenance, Provider, UnixTime,
+    Verified, Verifier,
 };
 
 /// Receives InPlayer webhooks.
@@ -196,5 +196,15 @@ impl Notification {
     /// The key that verified the request and the body as received.
     pub fn provenance(&self) -> &Provenance {
         &self.provenance
+    }
+}
+
+impl Delivery for Notification {
+    fn provenance(&self) -> &Provenance {
+        &self.provenance
+    }
+
+    fn idempotency_key(&self) -> Option<IdempotencyKey> {
+        Some(self.idempotency_key())
     }
 }

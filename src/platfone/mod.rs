@@ -48,7 +48,9 @@ use serde::de::{IgnoredAny, MapAccess};
 use crate::json::{self, Envelope, EnvelopeSeed, Payload, set_once};
 #[cfg(doc)]
 use crate::verify::{HmacSha256, SharedSecretHeader};
-use crate::{Error, Headers, Id, IdempotencyKey, Provenance, Provider, Verified, Verifier};
+use crate::{
+    Delivery, Error, Headers, Id, IdempotencyKey, Provenance, Provider, Verified, Verifier,
+};
 
 /// Receives Platfone webhooks, authenticated by the verifier it is built with.
 #[derive(Debug, Clone)]
@@ -188,5 +190,15 @@ impl<'de> Envelope<'de> for Fields<'de> {
             }
         }
         Ok(())
+    }
+}
+
+impl Delivery for Notification {
+    fn provenance(&self) -> &Provenance {
+        &self.provenance
+    }
+
+    fn idempotency_key(&self) -> Option<IdempotencyKey> {
+        self.idempotency_key()
     }
 }

@@ -44,7 +44,9 @@ use serde::de::{IgnoredAny, MapAccess};
 
 use crate::json::{self, Envelope, EnvelopeSeed, Payload, set_once};
 use crate::verify::SharedSecretHeader;
-use crate::{Error, Headers, IdempotencyKey, KeyRing, Provenance, Provider, Verified, Verifier};
+use crate::{
+    Delivery, Error, Headers, IdempotencyKey, KeyRing, Provenance, Provider, Verified, Verifier,
+};
 
 /// Receives Platnova webhooks.
 #[derive(Debug, Clone)]
@@ -187,5 +189,15 @@ impl<'de> Envelope<'de> for Fields<'de> {
             }
         }
         Ok(())
+    }
+}
+
+impl Delivery for Notification {
+    fn provenance(&self) -> &Provenance {
+        &self.provenance
+    }
+
+    fn idempotency_key(&self) -> Option<IdempotencyKey> {
+        self.idempotency_key()
     }
 }

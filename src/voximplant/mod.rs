@@ -48,7 +48,7 @@ use crate::error::{SignatureLocation, SignatureProblem};
 use crate::json::{self, JsonObject, KnownEvents, KnownSeed};
 use crate::verify::{FieldSource, FieldValue, Part, SaltedMd5};
 use crate::{
-    Amount, Error, Headers, IdempotencyKey, KeyId, Provenance, Provider, Secret, Verified,
+    Amount, Delivery, Error, Headers, IdempotencyKey, KeyId, Provenance, Provider, Secret, Verified,
 };
 
 /// Receives Voximplant account callbacks.
@@ -263,6 +263,22 @@ impl Notification {
     /// The key that verified the request and the body as received.
     pub fn provenance(&self) -> &Provenance {
         &self.provenance
+    }
+}
+
+impl Delivery for Notification {
+    fn provenance(&self) -> &Provenance {
+        &self.provenance
+    }
+
+    /// Every callback's `account_id:callback_id`, joined with `,`.
+    fn idempotency_key(&self) -> Option<IdempotencyKey> {
+        let keys: Vec<String> = self
+            .callbacks
+            .iter()
+            .map(|callback| callback.idempotency_key().as_str().to_owned())
+            .collect();
+        Some(IdempotencyKey::new(keys.join(",")))
     }
 }
 
