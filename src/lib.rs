@@ -142,6 +142,14 @@
 //! The verification schemes are public in [`verify`] and work on their own, for providers
 //! hookproof does not know yet; [`Verifier`] is the trait to implement for a new one.
 //!
+//! # Web frameworks
+//!
+//! With the `axum` or `actix` feature, `hookproof::axum::Webhook<P>` and
+//! `hookproof::actix::Webhook<P>` extract a verified notification in a handler. Both are thin
+//! layers over [`Receiver::receive`], which also serves any other framework: a [`Receiver`]
+//! holds a provider and a body limit, and a refused request becomes a [`Rejection`] with the
+//! status of its [`ErrorKind`] and a short fixed body.
+//!
 //! # Testing your handlers
 //!
 //! With the `testing` feature, the `testing` module builds correctly signed requests for every provider
@@ -200,6 +208,6 @@ pub use verified::{Provenance, Verified};
 pub use verify::Verifier;
 
 /// The README's examples, compiled and run as doctests.
-#[cfg(all(doctest, feature = "testing"))]
+#[cfg(all(doctest, feature = "testing", feature = "axum", feature = "actix"))]
 #[doc = include_str!("../README.md")]
 struct ReadmeDoctests;
