@@ -55,7 +55,7 @@ impl<P: Provider + 'static> FromRequest for Webhook<P> {
                 .await
                 .map_err(|_| Error::body_too_large(receiver.body_limit()))?
                 .map_err(|_| Rejection::BodyUnreadable)?;
-            Ok(Self(receiver.receive(&headers, &body)?))
+            Ok(Self(receiver.accept(&headers, &body).await?))
         })
     }
 }

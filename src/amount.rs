@@ -74,14 +74,25 @@ impl Canonical<'_> {
     }
 }
 
-/// Exponents beyond this are treated as this; no amount comes near it.
-const EXPONENT_LIMIT: i64 = 1 << 40;
+/// The longest text accepted as an amount.
+pub const MAX_LEN: usize = 64;
+
+/// The largest exponent accepted (`1e64`); no money amount comes near it, and refusing more keeps
+/// every conversion cheap.
+pub const MAX_EXPONENT: i64 = 64;
 
 impl Amount {
     /// Parses decimal text: an optional `-`, digits, an optional fraction and an optional
-    /// exponent (`1.5e3`), as in JSON; leading zeros are allowed, as forms send them.
+    /// exponent (`1.5e3`), as in JSON; leading zeros are allowed, as forms send them. Text longer
+    /// than 64 characters, or an exponent beyond ±64 (`1e400`), is refused.
     pub fn parse(text: &str) -> Result<Self, AmountError> {
-        parts(text).ok_or(AmountError::Invalid)?;
+        if text.len() > MAX_LEN {
+            return Err(AmountError::Invalid);
+        }
+        let (_, _, exponent) = parts(text).ok_or(AmountError::Invalid)?;
+        if exponent.abs() > MAX_EXPONENT {
+            return Err(AmountError::Invalid);
+        }
         Ok(Self(text.into()))
     }
 
@@ -181,10 +192,9 @@ fn parts(text: &str) -> Option<(bool, &str, i64)> {
             let significant = digits.trim_start_matches('0');
             let magnitude = match significant.len() {
                 0 => 0,
-                1..=12 => significant
-                    .parse::<i64>()
-                    .map_or(EXPONENT_LIMIT, |e| e.min(EXPONENT_LIMIT)),
-                _ => EXPONENT_LIMIT,
+                // Anything longer is far beyond the limit; saturate rather than overflow.
+                1..=6 => significant.parse::<i64>().unwrap_or(i64::MAX),
+                _ => i64::MAX,
             };
             sign * magnitude
         }
@@ -375,14 +385,33 @@ mod tests {
             Ok(i64::MIN)
         );
         assert_eq!(
-            amount("1e999999999999999999999").to_minor_units(2),
+            amount("1e64").to_minor_units(2),
             Err(AmountError::OutOfRange)
         );
+        assert_eq!(amount("1e-64").to_minor_units(2), Err(AmountError::Inexact));
+        assert_eq!(amount("0e64").to_minor_units(2), Ok(0));
+    }
+
+    #[test]
+    fn absurd_amounts_are_refused() {
+        for text in [
+            "1e400",
+            "1e65",
+            "1e-65",
+            "1e999999999999999999999",
+            "0e99999",
+        ] {
+            assert_eq!(
+                Amount::parse(text).unwrap_err(),
+                AmountError::Invalid,
+                "{text}"
+            );
+        }
+        assert!(Amount::parse(&"1".repeat(64)).is_ok());
         assert_eq!(
-            amount("1e-999999999999999999999").to_minor_units(2),
-            Err(AmountError::Inexact)
+            Amount::parse(&"1".repeat(65)).unwrap_err(),
+            AmountError::Invalid
         );
-        assert_eq!(amount("0e999999999999999999999").to_minor_units(2), Ok(0));
     }
 
     #[test]

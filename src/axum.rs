@@ -63,7 +63,7 @@ where
                 }
             })?
             .to_bytes();
-        Ok(Self(receiver.receive(&parts.headers, &body)?))
+        Ok(Self(receiver.accept(&parts.headers, &body).await?))
     }
 }
 

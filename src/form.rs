@@ -19,6 +19,9 @@ use crate::amount::AMOUNT_TOKEN;
 /// How deeply bracket keys may nest: `a[b][c]` is depth 3. InPlayer uses 2.
 pub const MAX_DEPTH: usize = 32;
 
+/// How many `key=value` pairs a body may hold. InPlayer sends about twenty.
+pub const MAX_PAIRS: usize = 1000;
+
 /// A decoded form value.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum FormValue {
@@ -96,16 +99,30 @@ enum Step<'k> {
     Push,
 }
 
-/// Decodes a whole body into its top-level group.
-pub(crate) fn parse(body: &[u8]) -> Result<BTreeMap<String, FormValue>, Error> {
+/// Decodes a whole body into its top-level group. The top-level keys in `once` may not be
+/// repeated: they say what the body is (an event's id and type), and must have one reading.
+pub(crate) fn parse(body: &[u8], once: &[&str]) -> Result<BTreeMap<String, FormValue>, Error> {
     let mut root = BTreeMap::new();
-    for pair in body.split(|&b| b == b'&').filter(|pair| !pair.is_empty()) {
+    for (count, pair) in body
+        .split(|&b| b == b'&')
+        .filter(|pair| !pair.is_empty())
+        .enumerate()
+    {
+        if count == MAX_PAIRS {
+            return Err(Error::payload_syntax(
+                "form data",
+                format!("it holds more than {MAX_PAIRS} pairs"),
+            ));
+        }
         let (key, value) = match pair.iter().position(|&b| b == b'=') {
             Some(at) => (&pair[..at], &pair[at + 1..]),
             None => (pair, &b""[..]),
         };
         let key = decode(key)?;
         let (name, steps) = parse_key(&key)?;
+        if steps.is_empty() && once.contains(&name) && root.contains_key(name) {
+            return Err(Error::ambiguous_payload(name, "in the form"));
+        }
         insert(&mut root, name, &steps, decode(value)?.into_owned())?;
     }
     Ok(root)
@@ -330,13 +347,17 @@ mod tests {
     use super::*;
     use crate::ErrorKind;
 
+    fn parse_all(body: &[u8]) -> Result<BTreeMap<String, FormValue>, Error> {
+        parse(body, &[])
+    }
+
     fn text(s: &str) -> FormValue {
         FormValue::Text(s.to_owned())
     }
 
     #[test]
     fn decodes_plus_percent_and_brackets() {
-        let form = parse(
+        let form = parse_all(
             b"id=WHE-1&resource%5Bamount%5D=10.00&resource%5Bformatted_amount%5D=%E2%82%AC10.00\
               &resource[item_title]=For+Paywall+03&resource[note]=a%2Bb",
         )
@@ -352,7 +373,7 @@ mod tests {
     #[test]
     fn nests_to_any_depth_and_builds_lists() {
         let form =
-            parse(b"a[b][c][d]=deep&tags[]=x&tags[]=y&rows[][n]=1&rows[][n]=2&flag").unwrap();
+            parse_all(b"a[b][c][d]=deep&tags[]=x&tags[]=y&rows[][n]=1&rows[][n]=2&flag").unwrap();
         let deep = form["a"]
             .get("b")
             .and_then(|b| b.get("c"))
@@ -369,7 +390,8 @@ mod tests {
 
     #[test]
     fn a_repeated_key_keeps_its_last_value() {
-        let form = parse(b"resource[previewTitle]=first&resource[previewTitle]=second").unwrap();
+        let form =
+            parse_all(b"resource[previewTitle]=first&resource[previewTitle]=second").unwrap();
         assert_eq!(form["resource"].get("previewTitle"), Some(&text("second")));
     }
 
@@ -377,7 +399,7 @@ mod tests {
     fn ambiguous_or_malformed_keys_are_refused() {
         for body in [&b"a=1&a[b]=2"[..], b"a[b]=2&a=1", b"a[]=1&a[b]=2"] {
             assert_eq!(
-                parse(body).unwrap_err().kind(),
+                parse_all(body).unwrap_err().kind(),
                 ErrorKind::AmbiguousPayload,
                 "{body:?}"
             );
@@ -391,22 +413,35 @@ mod tests {
             b"a[[b]]=1",
         ] {
             assert_eq!(
-                parse(body).unwrap_err().kind(),
+                parse_all(body).unwrap_err().kind(),
                 ErrorKind::PayloadSyntax,
                 "{body:?}"
             );
         }
         assert_eq!(
-            parse(b"a=%FF").unwrap_err().kind(),
+            parse_all(b"a=%FF").unwrap_err().kind(),
             ErrorKind::PayloadSyntax
         );
         let deep = format!("a{}=1", "[x]".repeat(MAX_DEPTH));
         assert_eq!(
-            parse(deep.as_bytes()).unwrap_err().kind(),
+            parse_all(deep.as_bytes()).unwrap_err().kind(),
             ErrorKind::PayloadSyntax
         );
         let ok = format!("a{}=1", "[x]".repeat(MAX_DEPTH - 1));
-        assert!(parse(ok.as_bytes()).is_ok());
+        assert!(parse_all(ok.as_bytes()).is_ok());
+    }
+
+    #[test]
+    fn limits_hold() {
+        let many = "a=1&".repeat(MAX_PAIRS + 1);
+        assert_eq!(
+            parse_all(many.as_bytes()).unwrap_err().kind(),
+            ErrorKind::PayloadSyntax
+        );
+        assert!(parse_all("a=1&".repeat(MAX_PAIRS).as_bytes()).is_ok());
+        let err = parse(b"id=1&type=a&type=b", &["id", "type"]).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::AmbiguousPayload);
+        assert!(parse(b"id=1&other=a&other=b", &["id", "type"]).is_ok());
     }
 
     #[test]
@@ -421,7 +456,7 @@ mod tests {
             tags: Vec<String>,
         }
         let mut form =
-            parse(b"r[id]=29237&r[active]=1&r[trial]=false&r[rebill]=&r[tags][]=a").unwrap();
+            parse_all(b"r[id]=29237&r[active]=1&r[trial]=false&r[rebill]=&r[tags][]=a").unwrap();
         let resource: Resource =
             serde::Deserialize::deserialize(FormDeserializer(form.remove("r").unwrap())).unwrap();
         assert_eq!(resource.id, 29237);

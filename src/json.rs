@@ -19,6 +19,41 @@ use serde::de::value::MapDeserializer;
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, Visitor};
 use serde_json::value::RawValue;
 
+/// How deeply a JSON value hookproof keeps unparsed may nest: serde_json's own limit for what it
+/// parses, applied to what it only skips over.
+pub const MAX_DEPTH: usize = 128;
+
+/// The message of a raw value nested beyond [`MAX_DEPTH`]; [`error`] reports it as syntax.
+const TOO_DEEP: &str = "a value nests deeper than 128 levels";
+
+/// Refuses a raw value nested more than [`MAX_DEPTH`] deep, before it is kept: serde_json skips
+/// over raw values without a depth limit, and whoever parses a kept value later should not meet
+/// one it could not parse.
+pub(crate) fn check_depth<E: de::Error>(raw: &RawValue) -> Result<(), E> {
+    let (mut depth, mut in_string, mut escaped) = (0usize, false, false);
+    for &byte in raw.get().as_bytes() {
+        match (in_string, escaped, byte) {
+            (true, true, _) => escaped = false,
+            (true, false, b'\\') => escaped = true,
+            (true, false, b'"') | (false, _, b'"') => in_string = !in_string,
+            (false, _, b'[' | b'{') => {
+                depth += 1;
+                if depth > MAX_DEPTH {
+                    return Err(E::custom(TOO_DEEP));
+                }
+            }
+            (false, _, b']' | b'}') => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+/// [`check_depth`] where the caller reports its own errors.
+pub(crate) fn check_depth_of(raw: &RawValue) -> Result<(), Error> {
+    check_depth::<serde_json::Error>(raw).map_err(|_| Error::payload_syntax("JSON", TOO_DEEP))
+}
+
 /// The body as text: JSON is UTF-8 (RFC 8259 §8.1).
 pub(crate) fn body_text(body: &[u8]) -> Result<&str, Error> {
     std::str::from_utf8(body).map_err(|error| {
@@ -41,6 +76,9 @@ pub(crate) fn error(
     let inner = failure.inner();
     if inner.classify() != serde_json::error::Category::Data {
         return syntax_error(inner);
+    }
+    if inner.to_string().starts_with(TOO_DEEP) {
+        return Error::payload_syntax("JSON", TOO_DEEP);
     }
     Error::deserialization(event_type, prefix, failure.path(), &inner.to_string())
 }
@@ -557,6 +595,18 @@ mod tests {
         assert_eq!(err.json_path(), Some("data[1].n"));
         assert_eq!(err.event_type(), Some("x.y"));
         assert!(!err.to_string().contains("jane"), "{err}");
+    }
+
+    #[test]
+    fn depth_counts_only_structure() {
+        let raw = |text: &str| serde_json::from_str::<Box<RawValue>>(text).unwrap();
+        let at_limit = format!("{}{}", "[".repeat(MAX_DEPTH), "]".repeat(MAX_DEPTH));
+        assert!(check_depth::<serde_json::Error>(&raw(&at_limit)).is_ok());
+        let over = format!("[{at_limit}]");
+        assert!(check_depth::<serde_json::Error>(&raw(&over)).is_err());
+        // Brackets in strings, escaped quotes included, are text.
+        let quoted = format!(r#"["\"{}", {{"k": "]]]"}}]"#, "[".repeat(500));
+        assert!(check_depth::<serde_json::Error>(&raw(&quoted)).is_ok());
     }
 
     #[test]

@@ -150,6 +150,12 @@
 //! holds a provider and a body limit, and a refused request becomes a [`Rejection`] with the
 //! status of its [`ErrorKind`] and a short fixed body.
 //!
+//! # Duplicates and replays
+//!
+//! [`replay`] remembers the idempotency keys of accepted notifications, in memory or in Redis
+//! (feature `redis`), so a retry or a replayed request is acknowledged without reaching the
+//! handler twice; see [`Receiver::with_replay_guard`].
+//!
 //! # Testing your handlers
 //!
 //! With the `testing` feature, the `testing` module builds correctly signed requests for every provider
@@ -172,6 +178,7 @@ mod json;
 mod provider;
 mod raw;
 mod receiver;
+pub mod replay;
 mod secret;
 mod time;
 mod verified;

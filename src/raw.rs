@@ -64,7 +64,9 @@ impl<'de> Deserialize<'de> for RawObject {
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<RawObject, A::Error> {
                 let mut members: Vec<(Box<str>, Box<RawValue>)> = Vec::new();
                 while let Some(Str(key)) = map.next_key()? {
-                    members.push((key.into(), map.next_value()?));
+                    let value: Box<RawValue> = map.next_value()?;
+                    json::check_depth(&value)?;
+                    members.push((key.into(), value));
                 }
                 members.sort_unstable_by(|(a, _), (b, _)| a.cmp(b));
                 if let Some(pair) = members.windows(2).find(|pair| pair[0].0 == pair[1].0) {
@@ -94,9 +96,11 @@ impl UnknownEvent {
         event_type: &str,
         data: D,
     ) -> Result<Self, D::Error> {
+        let data: Box<RawValue> = Deserialize::deserialize(data)?;
+        json::check_depth(&data)?;
         Ok(Self {
             event_type: event_type.to_owned(),
-            data: Deserialize::deserialize(data)?,
+            data,
         })
     }
 

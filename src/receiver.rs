@@ -7,7 +7,8 @@ use std::sync::Arc;
 use http::StatusCode;
 use http::header::CONTENT_LENGTH;
 
-use crate::{Error, ErrorKind, Headers, Provider};
+use crate::replay::{ReplayGuard, Sighting, StoreError, WhenStoreFails};
+use crate::{Delivery, Error, ErrorKind, Headers, Provider};
 
 /// A provider with the limits a receiving endpoint needs. Cheap to clone: the provider is shared.
 ///
@@ -22,6 +23,13 @@ use crate::{Error, ErrorKind, Headers, Provider};
 pub struct Receiver<P> {
     provider: Arc<P>,
     body_limit: usize,
+    replay: Option<Replay>,
+}
+
+#[derive(Clone)]
+struct Replay {
+    guard: Arc<dyn ReplayGuard>,
+    when_store_fails: WhenStoreFails,
 }
 
 impl<P: Provider> Receiver<P> {
@@ -34,6 +42,7 @@ impl<P: Provider> Receiver<P> {
         Self {
             provider: Arc::new(provider),
             body_limit: Self::DEFAULT_BODY_LIMIT,
+            replay: None,
         }
     }
 
@@ -41,6 +50,23 @@ impl<P: Provider> Receiver<P> {
     #[must_use]
     pub fn with_body_limit(mut self, bytes: usize) -> Self {
         self.body_limit = bytes;
+        self
+    }
+
+    /// Acknowledges a notification whose idempotency key `guard` has seen, without handing it
+    /// on ([`Rejection::Duplicate`], answered 200). Keys are recorded as `provider:key`. A
+    /// notification without an idempotency key (an unknown event type, for most providers) always
+    /// passes. `when_store_fails` decides what happens when the guard cannot answer.
+    #[must_use]
+    pub fn with_replay_guard(
+        mut self,
+        guard: impl ReplayGuard + 'static,
+        when_store_fails: WhenStoreFails,
+    ) -> Self {
+        self.replay = Some(Replay {
+            guard: Arc::new(guard),
+            when_store_fails,
+        });
         self
     }
 
@@ -66,6 +92,34 @@ impl<P: Provider> Receiver<P> {
         self.provider.verify_and_parse(headers, body)
     }
 
+    /// [`receive`](Self::receive), then the replay guard, if there is one: what the extractors
+    /// call once they have read the body.
+    pub async fn accept<H: Headers + Sync + ?Sized>(
+        &self,
+        headers: &H,
+        body: &[u8],
+    ) -> Result<P::Notification, Rejection> {
+        let notification = self.receive(headers, body)?;
+        let (Some(replay), Some(key)) = (&self.replay, guard_key::<P>(&notification)) else {
+            return Ok(notification);
+        };
+        match replay.guard.check(&key).await {
+            Ok(Sighting::First) => Ok(notification),
+            Ok(Sighting::Repeat) => Err(Rejection::Duplicate),
+            Err(_) if replay.when_store_fails == WhenStoreFails::Accept => Ok(notification),
+            Err(error) => Err(Rejection::StoreUnavailable(error)),
+        }
+    }
+
+    /// Lets the provider's next retry of `notification` through again: call it when handling a
+    /// notification the guard recorded failed. Does nothing without a guard.
+    pub async fn release(&self, notification: &P::Notification) -> Result<(), StoreError> {
+        match (&self.replay, guard_key::<P>(notification)) {
+            (Some(replay), Some(key)) => replay.guard.forget(&key).await,
+            _ => Ok(()),
+        }
+    }
+
     /// Refuses a request before reading its body when its `Content-Length` already exceeds the
     /// limit. A smaller `Content-Length` proves nothing: the body is still read under the limit.
     pub fn check_declared_length<H: Headers + ?Sized>(&self, headers: &H) -> Result<(), Error> {
@@ -81,11 +135,18 @@ impl<P: Provider> Receiver<P> {
     }
 }
 
+/// The key a notification is recorded under: the provider's name and its idempotency key.
+fn guard_key<P: Provider>(notification: &P::Notification) -> Option<String> {
+    let key = notification.idempotency_key()?;
+    Some(format!("{}:{key}", P::NAME))
+}
+
 impl<P> Clone for Receiver<P> {
     fn clone(&self) -> Self {
         Self {
             provider: Arc::clone(&self.provider),
             body_limit: self.body_limit,
+            replay: self.replay.clone(),
         }
     }
 }
@@ -95,6 +156,10 @@ impl<P: fmt::Debug> fmt::Debug for Receiver<P> {
         f.debug_struct("Receiver")
             .field("provider", &self.provider)
             .field("body_limit", &self.body_limit)
+            .field(
+                "replay_guard",
+                &self.replay.as_ref().map(|r| r.when_store_fails),
+            )
             .finish()
     }
 }
@@ -108,6 +173,12 @@ pub enum Rejection {
     Invalid(Error),
     /// The body could not be read to its end (the connection failed). Status 400.
     BodyUnreadable,
+    /// The notification verified, but its idempotency key was seen already: a retry or a replay.
+    /// Answered **200**, so the provider stops retrying, without calling the handler.
+    Duplicate,
+    /// The replay store could not answer and the receiver was set to
+    /// [`WhenStoreFails::Refuse`]. Status 503, so that the provider retries later.
+    StoreUnavailable(StoreError),
     /// No [`Receiver`] for the provider is registered with the framework: a setup mistake.
     /// Status 500.
     NotConfigured {
@@ -122,6 +193,8 @@ impl Rejection {
         match self {
             Self::Invalid(error) => error.status(),
             Self::BodyUnreadable => StatusCode::BAD_REQUEST,
+            Self::Duplicate => StatusCode::OK,
+            Self::StoreUnavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             Self::NotConfigured { .. } => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -131,6 +204,8 @@ impl Rejection {
         match self {
             Self::Invalid(error) => error.kind().reason(),
             Self::BodyUnreadable => "unreadable body",
+            Self::Duplicate => "already received",
+            Self::StoreUnavailable(_) => "temporarily unavailable",
             Self::NotConfigured { .. } => "webhook receiver not configured",
         }
     }
@@ -160,6 +235,8 @@ impl fmt::Display for Rejection {
         match self {
             Self::Invalid(error) => error.fmt(f),
             Self::BodyUnreadable => f.write_str("the request body could not be read"),
+            Self::Duplicate => f.write_str("the notification was received before"),
+            Self::StoreUnavailable(error) => error.fmt(f),
             Self::NotConfigured { provider } => write!(
                 f,
                 "no webhook receiver for `{provider}` is registered with the framework"
@@ -170,6 +247,10 @@ impl fmt::Display for Rejection {
 
 impl std::error::Error for Rejection {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        self.error().map(|error| error as _)
+        match self {
+            Self::Invalid(error) => Some(error),
+            Self::StoreUnavailable(error) => Some(error),
+            _ => None,
+        }
     }
 }

@@ -198,3 +198,121 @@ proptest! {
         prop_assert_eq!(scheme.verify(&changed, &hash).unwrap_err().kind(), ErrorKind::SignatureMismatch);
     }
 }
+
+/// Every provider: what the `testing` feature signs verifies and comes back as it went in, and
+/// changing any single signed byte is rejected.
+mod providers {
+    use hookproof::cedar::{Cedar, Event as CedarEvent};
+    use hookproof::inplayer::{Event as InPlayerEvent, InPlayer};
+    use hookproof::platfone::Platfone;
+    use hookproof::platnova::{Event as PlatnovaEvent, Platnova};
+    use hookproof::testing::{cedar, inplayer, platfone, platnova, voximplant};
+    use hookproof::verify::HmacSha256;
+    use hookproof::{Provider, Secret};
+    use http::HeaderName;
+    use proptest::prelude::*;
+
+    fn secret() -> Secret {
+        Secret::new("provider-property-secret").unwrap()
+    }
+
+    /// Money as providers write it.
+    fn amount() -> impl Strategy<Value = String> {
+        (0u32..1_000_000, 0u32..100).prop_map(|(units, cents)| format!("{units}.{cents:02}"))
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 128, ..ProptestConfig::default() })]
+
+        #[test]
+        fn platnova(name in "[A-Za-z][A-Za-z ]{0,30}", amount in amount(), index in any::<prop::sample::Index>(), flip in 1u8..=127) {
+            let body = platnova::sample("card.charged").unwrap().body
+                .replace("John Doe", &name)
+                .replace(r#""amount": 50.00"#, &format!(r#""amount": {amount}"#));
+            let request = platnova::signed_request(&secret(), body.clone());
+            let notification = Platnova::new(secret()).verify_and_parse(&request.headers, &request.body).unwrap();
+            let PlatnovaEvent::CardCharged(charge) = notification.event else { panic!() };
+            prop_assert_eq!(charge.card_holder_name, name.clone());
+            prop_assert_eq!(charge.amount.as_str(), amount.as_str());
+
+            // The secret is what Platnova signs with: any changed byte of it is refused.
+            let mut presented = request.headers[0].1.clone().into_bytes();
+            let at = index.index(presented.len());
+            presented[at] ^= flip;
+            let headers = [("x-webhook-secret", presented)];
+            prop_assert!(Platnova::new(secret()).verify_and_parse(&headers, body.as_bytes()).is_err());
+        }
+
+        #[test]
+        fn inplayer(email in "[a-z]{1,12}@[a-z]{1,8}\\.com", amount in amount(), index in any::<prop::sample::Index>(), flip in 1u8..=255) {
+            let body = inplayer::form_body([
+                ("id", "WHE-property"), ("created", "1700000000"), ("type", "payment.card.success"),
+                ("resource[email]", email.as_str()), ("resource[amount]", amount.as_str()),
+            ]);
+            let request = inplayer::signed_request(&secret(), body);
+            let notification = InPlayer::new(secret()).verify_and_parse(&request.headers, &request.body).unwrap();
+            let InPlayerEvent::PaymentCardSuccess(payment) = notification.event else { panic!() };
+            prop_assert_eq!(payment.email.as_deref(), Some(email.as_str()));
+            let paid = payment.amount.unwrap();
+            prop_assert_eq!(paid.as_str(), amount.as_str());
+
+            let mut tampered = request.body.clone();
+            let at = index.index(tampered.len());
+            tampered[at] ^= flip;
+            prop_assert!(InPlayer::new(secret()).verify_and_parse(&request.headers, &tampered).is_err());
+        }
+
+        #[test]
+        fn cedar(id in any::<u64>(), status in "[A-Z_]{1,20}", offset in any::<prop::sample::Index>(), flip in 1u8..=127) {
+            let body = format!(r#"{{"event":"BusinessKycStatusChanged","id":{id},"status":"{status}","note":"unsigned"}}"#);
+            let request = cedar::signed_request(&secret(), body.clone(), cedar::SIGNED_FIELDS).unwrap();
+            let notification = Cedar::new(secret()).verify_and_parse(&request.headers, &request.body).unwrap();
+            let CedarEvent::BusinessKycStatusChanged(kyc) = notification.event else { panic!() };
+            prop_assert_eq!(kyc.id.as_u64(), Some(id));
+            prop_assert_eq!(kyc.status.as_str(), status.as_str());
+
+            // Any byte of the signed values `id` and `status`.
+            let id_at = body.find(&format!(":{id},")).unwrap() + 1;
+            let status_at = body.find(&format!("\"{status}\"")).unwrap() + 1;
+            let signed: Vec<usize> = (id_at..id_at + id.to_string().len()).chain(status_at..status_at + status.len()).collect();
+            let mut tampered = body.into_bytes();
+            tampered[signed[offset.index(signed.len())]] ^= flip;
+            prop_assert!(Cedar::new(secret()).verify_and_parse(&request.headers, &tampered).is_err());
+        }
+
+        #[test]
+        fn voximplant(account_id in 1u64..u64::MAX, callback_id in any::<u64>(), which in any::<bool>(), offset in any::<prop::sample::Index>(), digit in 0u8..10) {
+            let (salt, api_key) = (Secret::new(voximplant::TEST_SALT).unwrap(), Secret::new(voximplant::TEST_API_KEY).unwrap());
+            let body = format!(r#"{{"callbacks":[{{"callback_id":{callback_id},"type":"js_fail","account_id":{account_id},"hash":"","balance":1,"currency":"USD"}}]}}"#);
+            let signed = voximplant::sign(&salt, &api_key, &body).unwrap();
+            let notification = voximplant::test_receiver().verify_and_parse(&[("a", "b")], signed.as_bytes()).unwrap();
+            prop_assert_eq!((notification.callbacks[0].account_id, notification.callbacks[0].callback_id), (account_id, callback_id));
+
+            // Any digit of the signed account or callback id, changed to another digit.
+            let (field, value) = if which { ("account_id", account_id) } else { ("callback_id", callback_id) };
+            let start = signed.find(&format!("\"{field}\":{value}")).unwrap() + field.len() + 3;
+            let at = start + offset.index(value.to_string().len());
+            let mut tampered = signed.into_bytes();
+            let replacement = b'0' + digit;
+            prop_assume!(tampered[at] != replacement && !(at == start && replacement == b'0'));
+            tampered[at] = replacement;
+            prop_assert!(voximplant::test_receiver().verify_and_parse(&[("a", "b")], &tampered).is_err());
+        }
+
+        #[test]
+        fn platfone(code in "[0-9]{4,8}", price in amount(), index in any::<prop::sample::Index>(), flip in 1u8..=255) {
+            let scheme = HmacSha256::new(HeaderName::from_static("x-platfone-signature"), secret()).with_prefix("sha256=");
+            let body = format!(r#"{{"id":"e","type":"activation.updated","data":{{"sms_code":"{code}","price":{price}}}}}"#);
+            let request = platfone::hmac_signed_request(&scheme, body);
+            let notification = Platfone::new(scheme.clone()).verify_and_parse(&request.headers, &request.body).unwrap();
+            let activation = notification.event.activation().unwrap();
+            prop_assert_eq!(activation.sms_code.as_deref(), Some(code.as_str()));
+            prop_assert_eq!(activation.price.as_ref().unwrap().as_str(), price.as_str());
+
+            let mut tampered = request.body.clone();
+            let at = index.index(tampered.len());
+            tampered[at] ^= flip;
+            prop_assert!(Platfone::new(scheme).verify_and_parse(&request.headers, &tampered).is_err());
+        }
+    }
+}

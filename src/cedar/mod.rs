@@ -182,10 +182,12 @@ impl Cedar {
             (Some(expected), _) => expected.as_str(),
             (None, Some(named)) => named,
             (None, None) => {
+                let body = RawValue::from_string(json::body_text(body)?.to_owned())
+                    .map_err(|failure| json::syntax_error(&failure))?;
+                json::check_depth_of(&body)?;
                 return Ok(Event::Unknown(UnknownEvent {
                     event_type: named,
-                    body: RawValue::from_string(json::body_text(body)?.to_owned())
-                        .map_err(|failure| json::syntax_error(&failure))?,
+                    body,
                 }));
             }
         };

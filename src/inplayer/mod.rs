@@ -7,8 +7,10 @@
 //!
 //! **Body.** `application/x-www-form-urlencoded` with `id`, `created`, `type`, `version` and
 //! bracket keys `resource[…]`, decoded by the rules in the spec's Decisions: `+` is a space,
-//! escapes are decoded after splitting, keys nest to any depth, `key[]` builds a list and a
-//! repeated key keeps its last value (as PHP, InPlayer's own stack, reads it).
+//! escapes are decoded after splitting, keys nest (up to 32 levels), `key[]` builds a list and a
+//! repeated key inside `resource` keeps its last value, as PHP, InPlayer's own stack, reads it
+//! (InPlayer's documented examples repeat `resource[previewTitle]`). The envelope keys `id`,
+//! `created`, `type` and `version` must each appear once. At most 1000 pairs are read.
 //!
 //! ```
 //! use hookproof::inplayer::{Event, InPlayer};
@@ -130,7 +132,7 @@ impl Provider for InPlayer {
 
     /// Decodes a verified body and, if configured, checks the freshness of `created`.
     fn parse(&self, verified: Verified<'_>) -> Result<Notification, Error> {
-        let mut form = form::parse(verified.body())?;
+        let mut form = form::parse(verified.body(), &ENVELOPE)?;
         let id = take_text(&mut form, "id")?;
         let created = take_text(&mut form, "created")?
             .parse()
@@ -157,6 +159,9 @@ impl Provider for InPlayer {
         })
     }
 }
+
+/// The keys that say what the body is; each may appear once.
+const ENVELOPE: [&str; 5] = ["id", "created", "type", "version", "resource"];
 
 fn take_text(form: &mut BTreeMap<String, FormValue>, field: &'static str) -> Result<String, Error> {
     match form.remove(field) {

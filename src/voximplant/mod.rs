@@ -363,14 +363,18 @@ impl<'a> Head<'a> {
     fn data(&self) -> Result<CallbackData, Error> {
         let callback_type = self.common.callback_type.as_str();
         let Some(known) = CallbackData::known_type(callback_type) else {
+            let members = self
+                .object
+                .members()
+                .filter(|(key, _)| !COMMON_MEMBERS.contains(key))
+                .map(|(key, value)| {
+                    json::check_depth_of(value)?;
+                    Ok((key.to_owned(), value.to_owned()))
+                })
+                .collect::<Result<_, Error>>()?;
             return Ok(CallbackData::Unknown(UnknownCallback {
                 callback_type: callback_type.to_owned(),
-                members: self
-                    .object
-                    .members()
-                    .filter(|(key, _)| !COMMON_MEMBERS.contains(key))
-                    .map(|(key, value)| (key.to_owned(), value.to_owned()))
-                    .collect(),
+                members,
             }));
         };
         let mut path = format!("{}.{known}", Self::path(self.index));
