@@ -86,6 +86,17 @@ impl Amount {
     /// exponent (`1.5e3`), as in JSON; leading zeros are allowed, as forms send them. Text longer
     /// than 64 characters, or an exponent beyond ±64 (`1e400`), is refused.
     pub fn parse(text: &str) -> Result<Self, AmountError> {
+        Self::check(text)?;
+        Ok(Self(text.into()))
+    }
+
+    /// Takes text already in its own allocation, such as a JSON number token.
+    fn from_boxed(text: Box<str>) -> Result<Self, AmountError> {
+        Self::check(&text)?;
+        Ok(Self(text))
+    }
+
+    fn check(text: &str) -> Result<(), AmountError> {
         if text.len() > MAX_LEN {
             return Err(AmountError::Invalid);
         }
@@ -93,7 +104,7 @@ impl Amount {
         if exponent.abs() > MAX_EXPONENT {
             return Err(AmountError::Invalid);
         }
-        Ok(Self(text.into()))
+        Ok(())
     }
 
     /// The text as the provider sent it.
@@ -296,15 +307,14 @@ impl<'de> Visitor<'de> for AmountVisitor {
         self,
         deserializer: D,
     ) -> Result<Amount, D::Error> {
+        let invalid = || de::Error::custom("expected a decimal amount");
         let raw = Box::<RawValue>::deserialize(deserializer)?;
-        let token = raw.get();
-        let text = match token.strip_prefix('"') {
-            Some(_) => crate::json::string_value(token).map_err(|_| {
-                de::Error::custom("a decimal amount must be a JSON number or string")
-            })?,
-            None => token.into(),
-        };
-        Amount::parse(&text).map_err(|_| de::Error::custom("expected a decimal amount"))
+        if raw.get().starts_with('"') {
+            let text = crate::json::string_value(raw.get()).map_err(|_| invalid())?;
+            return Amount::parse(&text).map_err(|_| invalid());
+        }
+        // A number token: its allocation becomes the amount's, without a copy.
+        Amount::from_boxed(raw.into()).map_err(|_| invalid())
     }
 
     /// Forms and other text formats.

@@ -147,11 +147,14 @@ enum Detail {
         format: &'static str,
         message: Cow<'static, str>,
     },
-    #[error("the key `{key}` appears more than once {location}")]
+    #[error("the key `{key}` appears more than once {}", Within(.format, .path))]
     AmbiguousPayload {
         key: String,
-        location: Cow<'static, str>,
+        format: &'static str,
+        path: String,
     },
+    #[error("the form gives `{key}` both as a value and as a group")]
+    FormConflict { key: String },
     #[error("{} does not match {}: {message}", EventLabel(*.event_type), PathLabel(.path))]
     PayloadData {
         event_type: Option<&'static str>,
@@ -352,7 +355,9 @@ impl Error {
             Detail::FutureTimestamp { .. } => ErrorKind::FutureTimestamp,
             Detail::UnexpectedAccount { .. } => ErrorKind::UnexpectedAccount,
             Detail::PayloadSyntax { .. } => ErrorKind::PayloadSyntax,
-            Detail::AmbiguousPayload { .. } => ErrorKind::AmbiguousPayload,
+            Detail::AmbiguousPayload { .. } | Detail::FormConflict { .. } => {
+                ErrorKind::AmbiguousPayload
+            }
             Detail::PayloadData { .. } => ErrorKind::PayloadData,
             Detail::BodyTooLarge { .. } => ErrorKind::BodyTooLarge,
             Detail::UnsupportedContentType { .. } => ErrorKind::UnsupportedContentType,
@@ -489,11 +494,44 @@ impl Error {
         })
     }
 
-    pub(crate) fn ambiguous_payload(key: &str, location: impl Into<Cow<'static, str>>) -> Self {
+    /// A key given twice in the JSON object at `path` (empty for the top level).
+    pub(crate) fn ambiguous_json(key: &str, path: impl Into<String>) -> Self {
         Self::from_detail(Detail::AmbiguousPayload {
             key: untrusted(key),
-            location: location.into(),
+            format: "JSON",
+            path: path.into(),
         })
+    }
+
+    /// A top-level form key given twice.
+    pub(crate) fn ambiguous_form(key: &str) -> Self {
+        Self::from_detail(Detail::AmbiguousPayload {
+            key: untrusted(key),
+            format: "form",
+            path: String::new(),
+        })
+    }
+
+    /// A form key given both as a value and as a group (`a=1&a[b]=2`).
+    pub(crate) fn form_conflict(key: &str) -> Self {
+        Self::from_detail(Detail::FormConflict {
+            key: untrusted(key),
+        })
+    }
+
+    /// Places a payload error found while reading a part of the body on its own under that
+    /// part's path, e.g. `callbacks[2]`, computed only now that there is an error.
+    pub(crate) fn under(mut self, prefix: &str) -> Self {
+        if let Detail::PayloadData { path, .. } | Detail::AmbiguousPayload { path, .. } =
+            &mut self.0.detail
+        {
+            *path = match path.as_str() {
+                "" => prefix.to_owned(),
+                rest if rest.starts_with('[') => format!("{prefix}{rest}"),
+                rest => format!("{prefix}.{rest}"),
+            };
+        }
+        self
     }
 
     /// A payload rule hookproof checks itself was broken at `path`; `message` is written here
@@ -535,15 +573,15 @@ impl Error {
     pub(crate) fn deserialization(
         event_type: Option<&'static str>,
         prefix: &str,
-        path: &serde_path_to_error::Path,
+        path: Option<&serde_path_to_error::Path>,
         serde_message: &str,
     ) -> Self {
-        let path = path_text(prefix, path);
+        let path = path.map_or_else(|| prefix.to_owned(), |path| path_text(prefix, path));
         if let Some(field) = serde_message
             .strip_prefix("duplicate field `")
             .and_then(|rest| rest.split('`').next())
         {
-            return Self::ambiguous_payload(field, location(&path));
+            return Self::ambiguous_json(field, path);
         }
         Self::from_detail(Detail::PayloadData {
             event_type,
@@ -598,12 +636,17 @@ fn path_text(prefix: &str, path: &serde_path_to_error::Path) -> String {
     text
 }
 
-/// Where in the payload an object sits, for messages: `at the top level`, ``in `data` ``.
-pub(crate) fn location(path: &str) -> Cow<'static, str> {
-    if path.is_empty() {
-        Cow::Borrowed("at the top level")
-    } else {
-        Cow::Owned(format!("in `{path}`"))
+/// Where in a body a duplicate key is: ``in `data` `` or `at the top level` of JSON, `in the
+/// form`.
+struct Within<'a>(&'a str, &'a str);
+
+impl fmt::Display for Within<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Within("form", _) => f.write_str("in the form"),
+            Within(_, "") => f.write_str("at the top level"),
+            Within(_, path) => write!(f, "in `{path}`"),
+        }
     }
 }
 

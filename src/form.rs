@@ -121,7 +121,7 @@ pub(crate) fn parse(body: &[u8], once: &[&str]) -> Result<BTreeMap<String, FormV
         let key = decode(key)?;
         let (name, steps) = parse_key(&key)?;
         if steps.is_empty() && once.contains(&name) && root.contains_key(name) {
-            return Err(Error::ambiguous_payload(name, "in the form"));
+            return Err(Error::ambiguous_form(name));
         }
         insert(&mut root, name, &steps, decode(value)?.into_owned())?;
     }
@@ -194,12 +194,7 @@ fn insert(
     steps: &[Step<'_>],
     value: String,
 ) -> Result<(), Error> {
-    let conflict = || {
-        Error::ambiguous_payload(
-            name,
-            "in the form: it is given both as a value and as a group",
-        )
-    };
+    let conflict = || Error::form_conflict(name);
     let Some((step, rest)) = steps.split_first() else {
         return match group.get_mut(name) {
             Some(FormValue::Map(_) | FormValue::List(_)) => Err(conflict()),

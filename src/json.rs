@@ -68,44 +68,51 @@ pub(crate) fn body_text(body: &[u8]) -> Result<&str, Error> {
 /// [`AmbiguousPayload`](crate::ErrorKind::AmbiguousPayload) or
 /// [`PayloadData`](crate::ErrorKind::PayloadData). `prefix` is the path of the value that was
 /// being read, when it was read on its own (`data`).
+/// `path` is where the failure happened, when it is known.
 pub(crate) fn error(
-    failure: &serde_path_to_error::Error<serde_json::Error>,
+    failure: &serde_json::Error,
+    path: Option<&serde_path_to_error::Path>,
     event_type: Option<&'static str>,
     prefix: &str,
 ) -> Error {
-    let inner = failure.inner();
-    if inner.classify() != serde_json::error::Category::Data {
-        return syntax_error(inner);
+    if failure.classify() != serde_json::error::Category::Data {
+        return syntax_error(failure);
     }
-    if inner.to_string().starts_with(TOO_DEEP) {
+    let message = failure.to_string();
+    if message.starts_with(TOO_DEEP) {
         return Error::payload_syntax("JSON", TOO_DEEP);
     }
-    Error::deserialization(event_type, prefix, failure.path(), &inner.to_string())
+    Error::deserialization(event_type, prefix, path, &message)
 }
 
 /// Deserializes with `seed` from `text`, mapping failures with [`error`]; `event_type` is asked
 /// after a failure, since the seed may have learnt it while reading.
-pub(crate) fn from_str_seed<'a, S: DeserializeSeed<'a>>(
+///
+/// Paths are tracked only on failure: the text is read untracked, and read again, tracking
+/// where each value sits, only when that fails. Failures are rare; tracking every success would
+/// cost every request a copy of every key.
+pub(crate) fn from_str_seed<'a, S: DeserializeSeed<'a> + Clone>(
     text: &'a str,
     seed: S,
     event_type: impl FnOnce() -> Option<&'static str>,
     prefix: &str,
 ) -> Result<S::Value, Error> {
     let mut deserializer = serde_json::Deserializer::from_str(text);
+    let first = match seed.clone().deserialize(&mut deserializer) {
+        Ok(value) => match deserializer.end() {
+            Ok(()) => return Ok(value),
+            Err(failure) => return Err(syntax_error(&failure)),
+        },
+        Err(failure) => failure,
+    };
+    let mut deserializer = serde_json::Deserializer::from_str(text);
     let mut track = serde_path_to_error::Track::new();
-    let value = seed
-        .deserialize(serde_path_to_error::Deserializer::new(
-            &mut deserializer,
-            &mut track,
-        ))
-        .map_err(|failure| {
-            let failure = serde_path_to_error::Error::new(track.path(), failure);
-            error(&failure, event_type(), prefix)
-        })?;
-    deserializer
-        .end()
-        .map_err(|failure| syntax_error(&failure))?;
-    Ok(value)
+    let tracked = seed.deserialize(serde_path_to_error::Deserializer::new(
+        &mut deserializer,
+        &mut track,
+    ));
+    let path = tracked.is_err().then(|| track.path());
+    Err(error(&first, path.as_ref(), event_type(), prefix))
 }
 
 /// The typed payloads of an event enum declared with `event_enum!`.
@@ -123,6 +130,12 @@ pub(crate) trait KnownEvents: Sized {
 /// Reads a payload as the known event type it holds.
 pub(crate) struct KnownSeed<E>(pub(crate) &'static str, pub(crate) PhantomData<E>);
 
+impl<E> Clone for KnownSeed<E> {
+    fn clone(&self) -> Self {
+        Self(self.0, PhantomData)
+    }
+}
+
 impl<'de, E: KnownEvents> DeserializeSeed<'de> for KnownSeed<E> {
     type Value = E;
 
@@ -136,6 +149,12 @@ pub(crate) struct DispatchSeed<'a, E> {
     event_type: &'a str,
     known: &'a Cell<Option<&'static str>>,
     event: PhantomData<E>,
+}
+
+impl<E> Clone for DispatchSeed<'_, E> {
+    fn clone(&self) -> Self {
+        Self::new(self.event_type, self.known)
+    }
 }
 
 impl<'a, E> DispatchSeed<'a, E> {
@@ -221,6 +240,12 @@ pub(crate) trait Envelope<'de>: Default {
 pub(crate) struct EnvelopeSeed<'a, T> {
     known: &'a Cell<Option<&'static str>>,
     envelope: PhantomData<T>,
+}
+
+impl<T> Clone for EnvelopeSeed<'_, T> {
+    fn clone(&self) -> Self {
+        Self::new(self.known)
+    }
 }
 
 impl<'a, T> EnvelopeSeed<'a, T> {
@@ -338,22 +363,23 @@ impl<'a> JsonObject<'a> {
     /// Reads the object with `seed` from the members' raw text. A struct is handed only the
     /// members it names, so the rest of the body, already checked once, is not read again.
     /// `path` is where the object sits, for errors.
-    pub(crate) fn deserialize_seed<S: DeserializeSeed<'a>>(
+    /// Paths are tracked only on failure, as in [`from_str_seed`].
+    pub(crate) fn deserialize_seed<S: DeserializeSeed<'a> + Clone>(
         &self,
         seed: S,
         event_type: Option<&'static str>,
-        path: &str,
     ) -> Result<S::Value, Error> {
+        let first = match seed.clone().deserialize(ObjectDeserializer(&self.members)) {
+            Ok(value) => return Ok(value),
+            Err(failure) => failure,
+        };
         let mut track = serde_path_to_error::Track::new();
-        let object = ObjectDeserializer(&self.members);
-        seed.deserialize(serde_path_to_error::Deserializer::new(object, &mut track))
-            .map_err(|failure| {
-                error(
-                    &serde_path_to_error::Error::new(track.path(), failure),
-                    event_type,
-                    path,
-                )
-            })
+        let tracked = seed.deserialize(serde_path_to_error::Deserializer::new(
+            ObjectDeserializer(&self.members),
+            &mut track,
+        ));
+        let path = tracked.is_err().then(|| track.path());
+        Err(error(&first, path.as_ref(), event_type, ""))
     }
 
     /// The value at `path`, looking into nested objects, which must have unique keys too.
@@ -590,7 +616,7 @@ mod tests {
             &mut serde_json::Deserializer::from_str(text),
         )
         .unwrap_err();
-        let err = error(&failure, Some("x.y"), "");
+        let err = error(failure.inner(), Some(failure.path()), Some("x.y"), "");
         assert_eq!(err.kind(), ErrorKind::PayloadData);
         assert_eq!(err.json_path(), Some("data[1].n"));
         assert_eq!(err.event_type(), Some("x.y"));

@@ -19,8 +19,10 @@ use crate::{Error, Headers, IdempotencyKey, Provenance, Verified};
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub trait Provider: Send + Sync {
-    /// What verification establishes beyond the key, such as the fields a signature covered.
-    type Evidence;
+    /// What verification establishes beyond the key, such as the fields a signature covered;
+    /// its default is what [`dangerous::assume_verified`](crate::dangerous::assume_verified)
+    /// claims: nothing.
+    type Evidence: Default;
     /// A verified, parsed request.
     type Notification: Delivery;
 

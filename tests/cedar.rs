@@ -77,7 +77,7 @@ fn statuses_are_typed_and_unknown_values_are_kept() {
         panic!()
     };
     assert_eq!(kyc.status, KycStatus::Other("SUSPENDED".into()));
-    assert_eq!(kyc.id.as_str(), "m_77");
+    assert_eq!(kyc.id.to_string(), "m_77");
     assert_eq!(kyc.id.as_u64(), None);
 }
 

@@ -115,7 +115,14 @@ fn each_envelope_spelling_and_the_order_among_them() {
     ] {
         let notification = receive(&body).unwrap();
         assert_eq!(notification.event_type(), "activation.updated", "{body}");
-        assert_eq!(notification.event_id.as_ref().map(|id| id.as_str()), id);
+        assert_eq!(
+            notification
+                .event_id
+                .as_ref()
+                .map(ToString::to_string)
+                .as_deref(),
+            id
+        );
     }
     // `type` is looked up first, even when `event` and `data` come before it.
     let body = format!(

@@ -161,21 +161,14 @@ pub struct PayoutConfirmationStatusChanged {
 }
 
 impl Event {
-    /// The event's `id` and `status` as text, as the hash covers them; `None` for an unknown
-    /// event.
-    pub(crate) fn id_and_status(&self) -> Option<(&str, &str)> {
+    /// The event's `id` and `status`, as the hash covers them; `None` for an unknown event.
+    pub(crate) fn id_and_status(&self) -> Option<(&Id, &str)> {
         match self {
-            Self::BusinessKycStatusChanged(event) => {
-                Some((event.id.as_str(), event.status.as_str()))
-            }
-            Self::BusinessExternalAccountStatusChanged(event) => {
-                Some((event.id.as_str(), &event.status))
-            }
-            Self::BusinessRequestStatusChanged(event) => {
-                Some((event.id.as_str(), event.status.as_str()))
-            }
+            Self::BusinessKycStatusChanged(event) => Some((&event.id, event.status.as_str())),
+            Self::BusinessExternalAccountStatusChanged(event) => Some((&event.id, &event.status)),
+            Self::BusinessRequestStatusChanged(event) => Some((&event.id, event.status.as_str())),
             Self::BusinessRequestPayoutConfirmationStatusChanged(event) => {
-                Some((event.id.as_str(), &event.status))
+                Some((&event.id, &event.status))
             }
             Self::Unknown(_) => None,
         }

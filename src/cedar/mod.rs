@@ -191,7 +191,7 @@ impl Cedar {
                 }));
             }
         };
-        payload.deserialize_seed(KnownSeed::<Event>(kind, PhantomData), Some(kind), "")
+        payload.deserialize_seed(KnownSeed::<Event>(kind, PhantomData), Some(kind))
     }
 }
 

@@ -183,7 +183,12 @@ fn read_event(event_type: String, resource: FormValue) -> Result<Event, Error> {
     let deserializer =
         serde_path_to_error::Deserializer::new(FormDeserializer(resource), &mut track);
     Event::deserialize_known(known, deserializer).map_err(|failure| {
-        Error::deserialization(Some(known), "resource", &track.path(), &failure.to_string())
+        Error::deserialization(
+            Some(known),
+            "resource",
+            Some(&track.path()),
+            &failure.to_string(),
+        )
     })
 }
 

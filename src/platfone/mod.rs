@@ -41,11 +41,12 @@ mod events;
 
 pub use events::*;
 
+use std::borrow::Cow;
 use std::cell::Cell;
 
 use serde::de::{IgnoredAny, MapAccess};
 
-use crate::json::{self, Envelope, EnvelopeSeed, Payload, set_once};
+use crate::json::{self, Envelope, EnvelopeSeed, Payload, Str, set_once};
 #[cfg(doc)]
 use crate::verify::{HmacSha256, SharedSecretHeader};
 use crate::{
@@ -130,7 +131,7 @@ impl Notification {
     /// for report events) and the update time. `None` when neither is available.
     pub fn idempotency_key(&self) -> Option<IdempotencyKey> {
         if let Some(id) = &self.event_id {
-            return Some(IdempotencyKey::new(id.as_str()));
+            return Some(IdempotencyKey::new(id.to_string()));
         }
         let activation = self.event.activation()?;
         let status = match &self.event {
@@ -156,9 +157,9 @@ impl Notification {
 /// The envelope's members as read; `data` is read as its event when `type` came first.
 #[derive(Default)]
 struct Fields<'de> {
-    type_: Option<String>,
-    event: Option<String>,
-    event_type: Option<String>,
+    type_: Option<Cow<'de, str>>,
+    event: Option<Cow<'de, str>>,
+    event_type: Option<Cow<'de, str>>,
     id: Option<Id>,
     event_id: Option<Id>,
     data: Option<Payload<'de, Event>>,
@@ -174,9 +175,13 @@ impl<'de> Envelope<'de> for Fields<'de> {
         known: &Cell<Option<&'static str>>,
     ) -> Result<(), A::Error> {
         match key {
-            "type" => set_once(&mut self.type_, "type", map.next_value()?)?,
-            "event" => set_once(&mut self.event, "event", map.next_value()?)?,
-            "event_type" => set_once(&mut self.event_type, "event_type", map.next_value()?)?,
+            "type" => set_once(&mut self.type_, "type", map.next_value::<Str<'de>>()?.0)?,
+            "event" => set_once(&mut self.event, "event", map.next_value::<Str<'de>>()?.0)?,
+            "event_type" => set_once(
+                &mut self.event_type,
+                "event_type",
+                map.next_value::<Str<'de>>()?.0,
+            )?,
             "id" => set_once(&mut self.id, "id", map.next_value()?)?,
             "event_id" => set_once(&mut self.event_id, "event_id", map.next_value()?)?,
             "data" => {

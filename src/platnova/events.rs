@@ -83,7 +83,7 @@ pub struct CardLifecycle {
     /// The amount involved (usually zero for these events).
     pub amount: Amount,
     /// The card's details.
-    pub card_info: CardInfo,
+    pub card_info: Box<CardInfo>,
     /// The reference of the operation; the idempotency key.
     pub transaction_ref: String,
     /// Where the operation happened.
@@ -305,9 +305,10 @@ pub struct Transfer {
     pub status: TransferStatus,
     /// Why the transfer failed (`transfer.failed` only).
     pub reason: Option<String>,
-    /// The beneficiary, with the fields of whichever rail the transfer used.
+    /// The beneficiary, with the fields of whichever rail the transfer used (boxed: it is large,
+    /// and every Platnova event would otherwise be as large as it).
     #[serde(default)]
-    pub metadata: Beneficiary,
+    pub metadata: Box<Beneficiary>,
 }
 
 /// A transfer's beneficiary. Each payment rail fills in its own fields, so every one is optional.

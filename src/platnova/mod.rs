@@ -37,12 +37,13 @@ mod events;
 
 pub use events::*;
 
+use std::borrow::Cow;
 use std::cell::Cell;
 
 use http::HeaderName;
 use serde::de::{IgnoredAny, MapAccess};
 
-use crate::json::{self, Envelope, EnvelopeSeed, Payload, set_once};
+use crate::json::{self, Envelope, EnvelopeSeed, Payload, Str, set_once};
 use crate::verify::SharedSecretHeader;
 use crate::{
     Delivery, Error, Headers, IdempotencyKey, KeyRing, Provenance, Provider, Verified, Verifier,
@@ -161,7 +162,7 @@ impl Notification {
 /// The envelope's fields as read; `data` is read as its event when `event` came first.
 #[derive(Default)]
 struct Fields<'de> {
-    event_type: Option<String>,
+    event_type: Option<Cow<'de, str>>,
     timestamp: Option<String>,
     customer_id: Option<String>,
     data: Option<Payload<'de, Event>>,
@@ -177,7 +178,11 @@ impl<'de> Envelope<'de> for Fields<'de> {
         known: &Cell<Option<&'static str>>,
     ) -> Result<(), A::Error> {
         match key {
-            "event" => set_once(&mut self.event_type, "event", map.next_value()?)?,
+            "event" => set_once(
+                &mut self.event_type,
+                "event",
+                map.next_value::<Str<'de>>()?.0,
+            )?,
             "timestamp" => set_once(&mut self.timestamp, "timestamp", map.next_value()?)?,
             "customer_id" => set_once(&mut self.customer_id, "customer_id", map.next_value()?)?,
             "data" => {

@@ -58,22 +58,33 @@ pub struct FieldConcatSha256 {
 ///
 /// Anything else in the body was not protected by the signature.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct SignedFields(Vec<Box<str>>);
+pub struct SignedFields(
+    /// The names, trimmed, joined with `,` (which no name contains).
+    String,
+);
 
 impl SignedFields {
+    fn from_list(list: &str) -> Self {
+        let mut joined = String::with_capacity(list.len());
+        for (index, name) in field_names(list).enumerate() {
+            if index > 0 {
+                joined.push(',');
+            }
+            joined.push_str(name);
+        }
+        Self(joined)
+    }
+
     /// The field names, as the fields header listed them.
     pub fn iter(&self) -> impl Iterator<Item = &str> {
-        self.0.iter().map(|name| &**name)
+        self.0.split(',').filter(|name| !name.is_empty())
     }
 
     /// Whether the signature covered `name`.
     pub fn contains(&self, name: &str) -> bool {
-        self.0.iter().any(|signed| &**signed == name)
+        self.iter().any(|signed| signed == name)
     }
 }
-
-/// The only `null` spellings tried; see the type's documentation.
-const NULL_SPELLINGS: [&str; 2] = ["null", ""];
 
 impl FieldConcatSha256 {
     /// Reads the field list from `fields_header` and the hex SHA-256 from `hash_header`.
@@ -111,8 +122,13 @@ impl FieldConcatSha256 {
         headers: &dyn Headers,
         payload: &dyn FieldSource,
     ) -> Result<(KeyId, SignedFields), Error> {
-        let names = parse_field_list(&self.fields_header, headers.required(&self.fields_header)?)?;
-        if let Some(uncovered) = self.required.iter().find(|r| !names.contains(&&***r)) {
+        let list = headers.required(&self.fields_header)?;
+        check_field_list(&self.fields_header, list)?;
+        if let Some(uncovered) = self
+            .required
+            .iter()
+            .find(|required| !field_names(list).any(|name| name == &***required))
+        {
             return Err(Error::missing_signed_field(
                 uncovered,
                 FieldProblem::NotCovered,
@@ -120,23 +136,18 @@ impl FieldConcatSha256 {
         }
         let tag = Tag::<32>::from_hex(headers.required(&self.hash_header)?)
             .map_err(|problem| Error::malformed_signature(self.location(), problem))?;
-        let texts = self.texts(&names, payload)?;
-        let spellings = if texts.contains(&FieldText::Null) {
-            &NULL_SPELLINGS[..]
-        } else {
-            &NULL_SPELLINGS[..1]
-        };
+        let prefixes = self.hash_fields(list, payload)?;
         let key_id = self
             .secrets
             .find(|secret| {
-                spellings
+                prefixes
                     .iter()
-                    .any(|null| tag.matches(&digest(&texts, null, secret)))
+                    .flatten()
+                    .any(|prefix| tag.matches(&with_secret(prefix, secret)))
             })
             .cloned()
             .ok_or_else(|| Error::signature_mismatch(self.location(), self.secrets.len()))?;
-        let signed = names.into_iter().map(Box::from).collect();
-        Ok((key_id, SignedFields(signed)))
+        Ok((key_id, SignedFields::from_list(list)))
     }
 
     /// Reads `body` as a JSON object (a key given twice is refused) and verifies its fields.
@@ -152,33 +163,43 @@ impl FieldConcatSha256 {
     #[cfg(feature = "testing")]
     #[cfg_attr(docsrs, doc(cfg(feature = "testing")))]
     pub fn sign(&self, fields: &[&str], payload: &dyn FieldSource) -> Result<String, Error> {
-        let texts = self.texts(fields, payload)?;
-        Ok(hex::encode(digest(
-            &texts,
-            NULL_SPELLINGS[0],
-            self.secrets.first(),
-        )))
+        let [null_word, _] = self.hash_fields(&fields.join(","), payload)?;
+        let prefix = null_word.unwrap_or_default();
+        Ok(hex::encode(with_secret(&prefix, self.secrets.first())))
     }
 
-    fn texts<'p>(
+    /// SHA-256 states over the listed fields' text, before the secret: with `null` spelled
+    /// `null`, and (only when a `null` was met) spelled as the empty string.
+    fn hash_fields(
         &self,
-        names: &[&str],
-        payload: &'p dyn FieldSource,
-    ) -> Result<Vec<FieldText<'p>>, Error> {
-        names
-            .iter()
-            .map(|name| {
-                let value = lookup(payload, name)?.ok_or_else(|| {
-                    Error::missing_signed_field(
-                        name,
-                        FieldProblem::Absent {
-                            listed_in: Some(self.fields_header.clone()),
-                        },
-                    )
-                })?;
-                FieldText::of(name, value)
-            })
-            .collect()
+        list: &str,
+        payload: &dyn FieldSource,
+    ) -> Result<[Option<Sha256>; 2], Error> {
+        let mut null_word = Sha256::new();
+        let mut null_empty: Option<Sha256> = None;
+        for name in field_names(list) {
+            let value = lookup(payload, name)?.ok_or_else(|| {
+                Error::missing_signed_field(
+                    name,
+                    FieldProblem::Absent {
+                        listed_in: Some(self.fields_header.clone()),
+                    },
+                )
+            })?;
+            match FieldText::of(name, value)? {
+                FieldText::Text(text) => {
+                    null_word.update(text.as_bytes());
+                    if let Some(empty) = &mut null_empty {
+                        empty.update(text.as_bytes());
+                    }
+                }
+                FieldText::Null => {
+                    null_empty.get_or_insert_with(|| null_word.clone());
+                    null_word.update(b"null");
+                }
+            }
+        }
+        Ok([Some(null_word), null_empty])
     }
 
     fn location(&self) -> SignatureLocation {
@@ -194,28 +215,28 @@ fn lookup<'p>(payload: &'p dyn FieldSource, name: &str) -> Result<Option<FieldVa
     }
 }
 
-fn parse_field_list<'h>(header: &HeaderName, value: &'h str) -> Result<Vec<&'h str>, Error> {
-    if value.trim().is_empty() {
+/// The names in a fields header: split on `,`, each trimmed.
+fn field_names(list: &str) -> impl Iterator<Item = &str> {
+    list.split(',').map(str::trim)
+}
+
+/// A fields header must name at least one field, and no empty one.
+fn check_field_list(header: &HeaderName, list: &str) -> Result<(), Error> {
+    if list.trim().is_empty() {
         return Err(Error::malformed_header(header, HeaderProblem::NoFields));
     }
-    let names: Vec<&str> = value.split(',').map(str::trim).collect();
-    if names.iter().any(|name| name.is_empty()) {
+    if field_names(list).any(str::is_empty) {
         return Err(Error::malformed_header(
             header,
             HeaderProblem::EmptyFieldName,
         ));
     }
-    Ok(names)
+    Ok(())
 }
 
-fn digest(texts: &[FieldText<'_>], null: &str, secret: &Secret) -> [u8; 32] {
-    let mut hash = Sha256::new();
-    for text in texts {
-        match text {
-            FieldText::Text(text) => hash.update(text.as_bytes()),
-            FieldText::Null => hash.update(null.as_bytes()),
-        }
-    }
+/// Finishes a prefix state with the secret.
+fn with_secret(prefix: &Sha256, secret: &Secret) -> [u8; 32] {
+    let mut hash = prefix.clone();
     hash.update(secret.expose_secret());
     hash.finalize().into()
 }
@@ -247,13 +268,17 @@ mod tests {
 
     #[test]
     fn field_lists_are_trimmed_and_must_name_something() {
+        assert!(check_field_list(&FIELDS, " id , status").is_ok());
         assert_eq!(
-            parse_field_list(&FIELDS, " id , status").unwrap(),
+            field_names(" id , status").collect::<Vec<_>>(),
             ["id", "status"]
         );
+        let signed = SignedFields::from_list(" id , status");
+        assert_eq!(signed.iter().collect::<Vec<_>>(), ["id", "status"]);
+        assert!(signed.contains("status") && !signed.contains("stat"));
         for bad in ["", "  ", "id,,status", "id,", ",id"] {
             assert_eq!(
-                parse_field_list(&FIELDS, bad).unwrap_err().kind(),
+                check_field_list(&FIELDS, bad).unwrap_err().kind(),
                 ErrorKind::MalformedHeader,
                 "{bad:?}"
             );

@@ -335,7 +335,9 @@ struct Head<'a> {
 
 impl<'a> Head<'a> {
     fn read(object: JsonObject<'a>, index: usize) -> Result<Self, Error> {
-        let common = object.deserialize_seed(PhantomData::<Common>, None, &Self::path(index))?;
+        let common = object
+            .deserialize_seed(PhantomData::<Common>, None)
+            .map_err(|error| error.under(&Self::path(index)))?;
         Ok(Self {
             index,
             common,
@@ -353,7 +355,8 @@ impl<'a> Head<'a> {
             account_id: self.common.account_id,
             account: self
                 .object
-                .deserialize_seed(PhantomData, None, &Self::path(self.index))?,
+                .deserialize_seed(PhantomData, None)
+                .map_err(|error| error.under(&Self::path(self.index)))?,
             data: self.data()?,
         })
     }
@@ -377,23 +380,30 @@ impl<'a> Head<'a> {
                 members,
             }));
         };
-        let mut path = format!("{}.{known}", Self::path(self.index));
-        let mut text = self.object.get(known).map_or("{}", |raw| raw.get());
-        if let Some(inner) = nested(text, known, &path)? {
-            text = inner;
-            path = format!("{path}.{known}");
+        let member = self.object.get(known).map_or("{}", |raw| raw.get());
+        let (text, doubled) = match nested(member, known) {
+            Ok(Some(inner)) => (inner, true),
+            Ok(None) => (member, false),
+            Err(error) => return Err(error.under(&self.data_path(known, false))),
+        };
+        let seed = KnownSeed::<CallbackData>(known, PhantomData);
+        json::from_str_seed(text, seed, || Some(known), "")
+            .map_err(|error| error.under(&self.data_path(known, doubled)))
+    }
+
+    /// `callbacks[i].<kind>`, or `callbacks[i].<kind>.<kind>` for the doubly nested form.
+    fn data_path(&self, kind: &str, doubled: bool) -> String {
+        let path = format!("{}.{kind}", Self::path(self.index));
+        if doubled {
+            format!("{path}.{kind}")
+        } else {
+            path
         }
-        json::from_str_seed(
-            text,
-            KnownSeed::<CallbackData>(known, PhantomData),
-            || Some(known),
-            &path,
-        )
     }
 }
 
 /// The inner object of `{"<kind>": {...}}`, the doubly nested form; `None` for the flat form.
-fn nested<'t>(text: &'t str, kind: &str, path: &str) -> Result<Option<&'t str>, Error> {
+fn nested<'t>(text: &'t str, kind: &str) -> Result<Option<&'t str>, Error> {
     // Only an object whose first key is the kind can be the nested form; others need no look.
     let first_key = text.trim_start_matches(['{', ' ', '\t', '\n', '\r']);
     let names_kind = first_key
@@ -403,7 +413,7 @@ fn nested<'t>(text: &'t str, kind: &str, path: &str) -> Result<Option<&'t str>, 
     if !names_kind {
         return Ok(None);
     }
-    let object: JsonObject<'t> = json::from_str_seed(text, PhantomData, || None, path)?;
+    let object: JsonObject<'t> = json::from_str_seed(text, PhantomData, || None, "")?;
     let mut members = object.members();
     Ok(match (members.next(), members.next()) {
         (Some((key, inner)), None) if key == kind && inner.get().starts_with('{') => {
