@@ -227,10 +227,10 @@ pub(crate) trait Envelope<'de>: Default {
     /// What the envelope is, for messages (`a Platnova webhook object`).
     const EXPECTING: &'static str;
 
-    /// Reads the value of `key`; keys it does not know it skips.
+    /// Reads the value of `key`; keys it does not know it skips or keeps.
     fn read<A: MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: Cow<'de, str>,
         map: &mut A,
         known: &Cell<Option<&'static str>>,
     ) -> Result<(), A::Error>;
@@ -275,7 +275,7 @@ impl<'de, T: Envelope<'de>> Visitor<'de> for EnvelopeSeed<'_, T> {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<T, A::Error> {
         let mut envelope = T::default();
         while let Some(Str(key)) = map.next_key()? {
-            envelope.read(&key, &mut map, self.known)?;
+            envelope.read(key, &mut map, self.known)?;
         }
         Ok(envelope)
     }

@@ -281,3 +281,15 @@ fn shape_content_type_and_tampering() {
         .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::SignatureMismatch);
 }
+
+/// Found by fuzzing: the testing signer once hashed `st    ` where the verifier, trimming names
+/// as the spec decides, hashes `st`.
+#[test]
+fn the_signer_reads_a_padded_field_list_as_the_verifier_does() {
+    let body = r#"{"id":1.34, "st":1.34, "st    ": "\tB"}"#;
+    let notification = receive_with(&Cedar::new(secret()), body, &["id", "st    "]).unwrap();
+    assert_eq!(
+        notification.signed_fields.iter().collect::<Vec<_>>(),
+        ["id", "st"]
+    );
+}

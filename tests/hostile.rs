@@ -224,14 +224,14 @@ fn huge_numbers() {
         kind_of("inplayer", via_inplayer, payment.into_bytes()),
         Some(ErrorKind::PayloadData)
     );
-    // serde_json itself calls an integer of 1e400 a syntax error ("number out of range").
+    // Valid JSON, but not a callback id: the number is kept as text and rejected as data.
     let callback = voximplant::sample("min_balance")
         .unwrap()
         .body
         .replace("\"callback_id\": 1014", "\"callback_id\": 1e400");
     assert_eq!(
         kind_of("voximplant", via_voximplant, callback.into_bytes()),
-        Some(ErrorKind::PayloadSyntax)
+        Some(ErrorKind::PayloadData)
     );
     let activation = platfone::sample("activation.updated")
         .unwrap()
@@ -351,4 +351,42 @@ fn header_values_with_control_bytes() {
         .verify_and_parse(&headers, br#"{"id":1}"#)
         .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::MalformedHeader);
+}
+
+/// `body` with `count` distinct extra members added at the start of the object at `at`.
+fn widened(body: &str, at: &str, count: usize) -> String {
+    let extra: String = (0..count).map(|i| format!("\"extra{i}\":0,")).collect();
+    let open = body.find(at).expect("the marker is in the sample") + at.len();
+    format!("{}{extra}{}", &body[..open], &body[open..])
+}
+
+/// Unknown members are read once each: a wide object costs linear time, even where duplicates
+/// among them must be refused.
+#[test]
+fn a_hundred_thousand_json_members() {
+    let charge = platnova::sample("card.charged").unwrap().body;
+    let wide = widened(charge, "{", 100_000);
+    assert_eq!(kind_of("platnova", via_platnova, wide.into_bytes()), None);
+    let activation = platfone::sample("activation.updated").unwrap().body;
+    let wide = widened(activation, "{", 100_000);
+    assert_eq!(kind_of("platfone", via_platfone, wide.into_bytes()), None);
+    // The all-zero hash is wrong, and is only compared once the whole body has been read.
+    let status = cedar::sample("BusinessKycStatusChanged").unwrap().body;
+    let wide = widened(status, "{", 100_000);
+    assert_eq!(
+        kind_of("cedar", via_cedar, wide.into_bytes()),
+        Some(ErrorKind::SignatureMismatch)
+    );
+    // Voximplant keeps a callback's unknown members, so it checks them for duplicates.
+    let callback = voximplant::sample("min_balance").unwrap().body;
+    let wide = widened(callback, "\"callback_id\": 1014,", 100_000);
+    assert_eq!(
+        kind_of("voximplant", via_voximplant, wide.clone().into_bytes()),
+        None
+    );
+    let repeated = widened(&wide, "\"callback_id\": 1014,", 1);
+    assert_eq!(
+        kind_of("voximplant", via_voximplant, repeated.into_bytes()),
+        Some(ErrorKind::AmbiguousPayload)
+    );
 }

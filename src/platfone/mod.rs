@@ -170,11 +170,11 @@ impl<'de> Envelope<'de> for Fields<'de> {
 
     fn read<A: MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: Cow<'de, str>,
         map: &mut A,
         known: &Cell<Option<&'static str>>,
     ) -> Result<(), A::Error> {
-        match key {
+        match &*key {
             "type" => set_once(&mut self.type_, "type", map.next_value::<Str<'de>>()?.0)?,
             "event" => set_once(&mut self.event, "event", map.next_value::<Str<'de>>()?.0)?,
             "event_type" => set_once(

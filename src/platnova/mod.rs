@@ -173,11 +173,11 @@ impl<'de> Envelope<'de> for Fields<'de> {
 
     fn read<A: MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: Cow<'de, str>,
         map: &mut A,
         known: &Cell<Option<&'static str>>,
     ) -> Result<(), A::Error> {
-        match key {
+        match &*key {
             "event" => set_once(
                 &mut self.event_type,
                 "event",

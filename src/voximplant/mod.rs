@@ -40,12 +40,19 @@ mod events;
 pub use events::*;
 
 use std::borrow::Cow;
+use std::cell::Cell;
+use std::collections::BTreeMap;
+use std::collections::btree_map::Entry;
 use std::marker::PhantomData;
 
 use serde::Deserialize;
+use serde::de::{self, DeserializeSeed, Deserializer, MapAccess};
+use serde_json::value::RawValue;
 
 use crate::error::{SignatureLocation, SignatureProblem};
-use crate::json::{self, JsonObject, KnownEvents, KnownSeed};
+use crate::json::{
+    self, Envelope, EnvelopeSeed, JsonObject, KnownEvents, KnownSeed, Str, set_once,
+};
 use crate::verify::{FieldSource, FieldValue, Part, SaltedMd5};
 use crate::{
     Amount, Delivery, Error, Headers, IdempotencyKey, KeyId, Provenance, Provider, Secret, Verified,
@@ -140,26 +147,22 @@ impl Voximplant {
                 "the batch holds no callback",
             ));
         }
-        callbacks
-            .into_iter()
-            .enumerate()
-            .map(|(index, object)| {
-                let head = Head::read(object, index)?;
-                self.check(&head)
-                    .map_err(|error| error.context(format!("callbacks[{index}]")))?;
-                Ok(head)
-            })
-            .collect()
+        for (index, head) in callbacks.iter().enumerate() {
+            head.require(index)?;
+            self.check(head)
+                .map_err(|error| error.context(Head::path(index)))?;
+        }
+        Ok(callbacks)
     }
 
     fn check(&self, head: &Head<'_>) -> Result<(), Error> {
-        let hash = head.common.hash.as_deref().ok_or_else(|| {
+        let hash = head.hash.as_deref().ok_or_else(|| {
             Error::malformed_signature(SignatureLocation::Payload, SignatureProblem::Absent)
         })?;
         self.scheme.verify(head, hash)?;
         match self.account_id {
-            Some(expected) if expected != head.common.account_id => {
-                Err(Error::unexpected_account(head.common.account_id, expected))
+            Some(expected) if expected != head.account_id() => {
+                Err(Error::unexpected_account(head.account_id(), expected))
             }
             _ => Ok(()),
         }
@@ -169,7 +172,8 @@ impl Voximplant {
         Ok(Notification {
             callbacks: heads
                 .into_iter()
-                .map(Head::into_callback)
+                .enumerate()
+                .map(|(index, head)| head.into_callback(index))
                 .collect::<Result<_, _>>()?,
             provenance: verified.provenance(),
         })
@@ -203,12 +207,10 @@ impl Provider for Voximplant {
             || None,
             "",
         )?;
-        let heads = callbacks
-            .into_iter()
-            .enumerate()
-            .map(|(index, object)| Head::read(object, index))
-            .collect::<Result<_, _>>()?;
-        Self::notification(heads, &verified)
+        for (index, head) in callbacks.iter().enumerate() {
+            head.require(index)?;
+        }
+        Self::notification(callbacks, &verified)
     }
 
     /// Verifies every callback, then reads their data, reading the body once.
@@ -239,11 +241,20 @@ impl Voximplant {
         let Callbacks { callbacks } = json::from_str_seed(body, PhantomData, || None, "")?;
         let mut edits = Vec::new();
         for (index, raw) in callbacks.into_iter().enumerate() {
-            let object = json::from_str_seed(raw.get(), PhantomData, || None, "")?;
-            let head = Head::read(object, index)?;
+            let head: Head<'_> = json::from_str_seed(raw.get(), PhantomData, || None, "")?;
+            head.require(index)?;
             let hash = format!("\"{}\"", self.scheme.sign(&head)?);
-            edits.push(match head.object.get("hash") {
-                Some(old) => (offset(old.get()), old.get().len(), hash),
+            // The hash member's value, found as the text after `"hash":` in this callback.
+            let old_hash = match head.hash {
+                Some(_) => {
+                    let object: JsonObject<'_> =
+                        json::from_str_seed(raw.get(), PhantomData, || None, "")?;
+                    object.get("hash").map(RawValue::get)
+                }
+                None => None,
+            };
+            edits.push(match old_hash {
+                Some(old) => (offset(old), old.len(), hash),
                 None => (offset(raw.get()) + 1, 0, format!("\"hash\":{hash},")),
             });
         }
@@ -294,85 +305,156 @@ impl Callback {
     }
 }
 
-/// The body, each callback read into its members.
+/// The body, each callback read in one pass.
 #[derive(Deserialize)]
 struct Body<'a> {
     #[serde(borrow)]
-    callbacks: Vec<JsonObject<'a>>,
+    callbacks: Vec<Head<'a>>,
 }
 
-/// The members that identify and authenticate a callback.
-#[derive(Deserialize)]
-struct Common {
-    callback_id: u64,
-    account_id: u64,
-    hash: Option<String>,
-    #[serde(rename = "type")]
-    callback_type: String,
+/// An unsigned integer as sent: its value, and its token, which is the text the hash covers.
+#[derive(Clone, Copy)]
+struct Number<'a> {
+    value: u64,
+    token: &'a str,
 }
 
-/// The members a callback's data is not found in.
-const COMMON_MEMBERS: [&str; 11] = [
-    "callback_id",
-    "account_id",
-    "hash",
-    "type",
-    "account_name",
-    "account_email",
-    "language_code",
-    "account_first_name",
-    "account_last_name",
-    "balance",
-    "currency",
-];
+impl<'de: 'a, 'a> Deserialize<'de> for Number<'a> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let token = <&'de RawValue>::deserialize(deserializer)?.get();
+        let value = token
+            .parse()
+            .map_err(|_| de::Error::custom("expected an unsigned integer"))?;
+        Ok(Number { value, token })
+    }
+}
 
-/// A callback's common members, read, and the object holding its data, not yet read.
+/// A callback as read in one pass: what identifies it and the account fields typed, every other
+/// member (the data among them) kept raw until the hash is checked.
+#[derive(Default)]
 struct Head<'a> {
-    index: usize,
-    common: Common,
-    object: JsonObject<'a>,
+    callback_id: Option<Number<'a>>,
+    account_id: Option<Number<'a>>,
+    hash: Option<Cow<'a, str>>,
+    callback_type: Option<Cow<'a, str>>,
+    account_name: Option<Option<String>>,
+    account_email: Option<Option<String>>,
+    language_code: Option<Option<String>>,
+    account_first_name: Option<Option<String>>,
+    account_last_name: Option<Option<String>>,
+    balance: Option<Amount>,
+    currency: Option<String>,
+    members: BTreeMap<Cow<'a, str>, &'a RawValue>,
+}
+
+impl<'de: 'a, 'a> Deserialize<'de> for Head<'a> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let unused = Cell::new(None);
+        EnvelopeSeed::<Head<'de>>::new(&unused).deserialize(deserializer)
+    }
+}
+
+impl<'de> Envelope<'de> for Head<'de> {
+    const EXPECTING: &'static str = "a Voximplant callback";
+
+    fn read<A: MapAccess<'de>>(
+        &mut self,
+        key: Cow<'de, str>,
+        map: &mut A,
+        _known: &Cell<Option<&'static str>>,
+    ) -> Result<(), A::Error> {
+        match &*key {
+            "callback_id" => set_once(&mut self.callback_id, "callback_id", map.next_value()?),
+            "account_id" => set_once(&mut self.account_id, "account_id", map.next_value()?),
+            "hash" => set_once(&mut self.hash, "hash", map.next_value::<Str<'de>>()?.0),
+            "type" => set_once(
+                &mut self.callback_type,
+                "type",
+                map.next_value::<Str<'de>>()?.0,
+            ),
+            "account_name" => set_once(&mut self.account_name, "account_name", map.next_value()?),
+            "account_email" => {
+                set_once(&mut self.account_email, "account_email", map.next_value()?)
+            }
+            "language_code" => {
+                set_once(&mut self.language_code, "language_code", map.next_value()?)
+            }
+            "account_first_name" => set_once(
+                &mut self.account_first_name,
+                "account_first_name",
+                map.next_value()?,
+            ),
+            "account_last_name" => set_once(
+                &mut self.account_last_name,
+                "account_last_name",
+                map.next_value()?,
+            ),
+            "balance" => set_once(&mut self.balance, "balance", map.next_value()?),
+            "currency" => set_once(&mut self.currency, "currency", map.next_value()?),
+            _ => match self.members.entry(key) {
+                Entry::Vacant(member) => {
+                    member.insert(map.next_value()?);
+                    Ok(())
+                }
+                Entry::Occupied(member) => Err(de::Error::custom(format_args!(
+                    "duplicate field `{}`",
+                    member.key()
+                ))),
+            },
+        }
+    }
 }
 
 impl<'a> Head<'a> {
-    fn read(object: JsonObject<'a>, index: usize) -> Result<Self, Error> {
-        let common = object
-            .deserialize_seed(PhantomData::<Common>, None)
-            .map_err(|error| error.under(&Self::path(index)))?;
-        Ok(Self {
-            index,
-            common,
-            object,
-        })
-    }
-
     fn path(index: usize) -> String {
         format!("callbacks[{index}]")
     }
 
-    fn into_callback(self) -> Result<Callback, Error> {
+    /// The members every callback must have, for the hash to be checked at all.
+    fn require(&self, index: usize) -> Result<(), Error> {
+        let missing = |field| Err(Error::missing_field(None, field).under(&Self::path(index)));
+        match (&self.callback_id, &self.account_id, &self.callback_type) {
+            (None, _, _) => missing("callback_id"),
+            (_, None, _) => missing("account_id"),
+            (_, _, None) => missing("type"),
+            _ => Ok(()),
+        }
+    }
+
+    fn account_id(&self) -> u64 {
+        self.account_id.map_or(0, |id| id.value)
+    }
+
+    fn into_callback(self, index: usize) -> Result<Callback, Error> {
+        let missing = |field| Error::missing_field(None, field).under(&Self::path(index));
+        let data = self.data(index)?;
         Ok(Callback {
-            callback_id: self.common.callback_id,
-            account_id: self.common.account_id,
-            account: self
-                .object
-                .deserialize_seed(PhantomData, None)
-                .map_err(|error| error.under(&Self::path(self.index)))?,
-            data: self.data()?,
+            callback_id: self.callback_id.map_or(0, |id| id.value),
+            account_id: self.account_id(),
+            account: Account {
+                name: self.account_name.flatten(),
+                email: self.account_email.flatten(),
+                language_code: self.language_code.flatten(),
+                first_name: self.account_first_name.flatten(),
+                last_name: self.account_last_name.flatten(),
+                balance: self.balance.ok_or_else(|| missing("balance"))?,
+                currency: self.currency.ok_or_else(|| missing("currency"))?,
+            },
+            data,
         })
     }
 
     /// Reads the member named after the type, flat or doubly nested; an absent member reads as
     /// `{}`, which is all the kinds without data need.
-    fn data(&self) -> Result<CallbackData, Error> {
-        let callback_type = self.common.callback_type.as_str();
+    fn data(&self, index: usize) -> Result<CallbackData, Error> {
+        let callback_type = self.callback_type.as_deref().unwrap_or_default();
         let Some(known) = CallbackData::known_type(callback_type) else {
             let members = self
-                .object
-                .members()
-                .filter(|(key, _)| !COMMON_MEMBERS.contains(key))
+                .members
+                .iter()
                 .map(|(key, value)| {
                     json::check_depth_of(value)?;
-                    Ok((key.to_owned(), value.to_owned()))
+                    Ok((key.clone().into_owned(), (*value).to_owned()))
                 })
                 .collect::<Result<_, Error>>()?;
             return Ok(CallbackData::Unknown(UnknownCallback {
@@ -380,25 +462,23 @@ impl<'a> Head<'a> {
                 members,
             }));
         };
-        let member = self.object.get(known).map_or("{}", |raw| raw.get());
+        let member = self.members.get(known).map_or("{}", |raw| raw.get());
+        let path = |doubled: bool| {
+            let path = format!("{}.{known}", Self::path(index));
+            if doubled {
+                format!("{path}.{known}")
+            } else {
+                path
+            }
+        };
         let (text, doubled) = match nested(member, known) {
             Ok(Some(inner)) => (inner, true),
             Ok(None) => (member, false),
-            Err(error) => return Err(error.under(&self.data_path(known, false))),
+            Err(error) => return Err(error.under(&path(false))),
         };
         let seed = KnownSeed::<CallbackData>(known, PhantomData);
         json::from_str_seed(text, seed, || Some(known), "")
-            .map_err(|error| error.under(&self.data_path(known, doubled)))
-    }
-
-    /// `callbacks[i].<kind>`, or `callbacks[i].<kind>.<kind>` for the doubly nested form.
-    fn data_path(&self, kind: &str, doubled: bool) -> String {
-        let path = format!("{}.{kind}", Self::path(self.index));
-        if doubled {
-            format!("{path}.{kind}")
-        } else {
-            path
-        }
+            .map_err(|error| error.under(&path(doubled)))
     }
 }
 
@@ -424,13 +504,13 @@ fn nested<'t>(text: &'t str, kind: &str) -> Result<Option<&'t str>, Error> {
 }
 
 impl FieldSource for Head<'_> {
-    /// The values the hash covers, as their decimal text.
+    /// The values the hash covers: the integers' tokens, that is, their decimal digits.
     fn field(&self, path: &[&str]) -> Result<Option<FieldValue<'_>>, Error> {
         let number = match path {
-            ["account_id"] => self.common.account_id,
-            ["callback_id"] => self.common.callback_id,
+            ["account_id"] => self.account_id,
+            ["callback_id"] => self.callback_id,
             _ => return Ok(None),
         };
-        Ok(Some(FieldValue::Number(Cow::Owned(number.to_string()))))
+        Ok(number.map(|number| FieldValue::Number(Cow::Borrowed(number.token))))
     }
 }
