@@ -6,7 +6,6 @@
 //! key given again keeps its last value. A key that is both a value and a group
 //! (`a=1&a[b]=2`) cannot be read one way and is refused.
 
-use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use percent_encoding::percent_decode;
@@ -99,10 +98,48 @@ enum Step<'k> {
     Push,
 }
 
+/// The steps of a key after its name: `[a][][b]` → `Key(a)`, `Push`, `Key(b)`.
+#[derive(Debug, Clone, Copy)]
+struct Steps<'k>(&'k str);
+
+impl<'k> Iterator for Steps<'k> {
+    type Item = Result<Step<'k>, Error>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.0.is_empty() {
+            return None;
+        }
+        // `[`, then a segment without brackets, then `]`.
+        let bytes = self.0.as_bytes();
+        let close = bytes
+            .iter()
+            .skip(1)
+            .position(|&b| b == b'[' || b == b']')
+            .map(|at| at + 1)
+            .filter(|&at| bytes[0] == b'[' && bytes[at] == b']');
+        let Some(close) = close else {
+            self.0 = "";
+            return Some(Err(malformed_key()));
+        };
+        let segment = &self.0[1..close];
+        self.0 = &self.0[close + 1..];
+        Some(Ok(match segment {
+            "" => Step::Push,
+            key => Step::Key(key),
+        }))
+    }
+}
+
+fn malformed_key() -> Error {
+    Error::payload_syntax("form data", "a key has malformed brackets")
+}
+
 /// Decodes a whole body into its top-level group. The top-level keys in `once` may not be
 /// repeated: they say what the body is (an event's id and type), and must have one reading.
 pub(crate) fn parse(body: &[u8], once: &[&str]) -> Result<BTreeMap<String, FormValue>, Error> {
     let mut root = BTreeMap::new();
+    // Keys are decoded into one buffer: they are only looked up, or copied where new.
+    let mut key_buffer = Vec::new();
     for (count, pair) in body
         .split(|&b| b == b'&')
         .filter(|pair| !pair.is_empty())
@@ -118,86 +155,87 @@ pub(crate) fn parse(body: &[u8], once: &[&str]) -> Result<BTreeMap<String, FormV
             Some(at) => (&pair[..at], &pair[at + 1..]),
             None => (pair, &b""[..]),
         };
-        let key = decode(key)?;
-        let (name, steps) = parse_key(&key)?;
-        if steps.is_empty() && once.contains(&name) && root.contains_key(name) {
+        let (name, steps) = parse_key(decode_key(key, &mut key_buffer)?)?;
+        if steps.0.is_empty() && once.contains(&name) && root.contains_key(name) {
             return Err(Error::ambiguous_form(name));
         }
-        insert(&mut root, name, &steps, decode(value)?.into_owned())?;
+        insert(&mut root, name, steps, decode_value(value)?)?;
     }
     Ok(root)
 }
 
-fn decode(raw: &[u8]) -> Result<Cow<'_, str>, Error> {
-    let spaced: Cow<'_, [u8]> = if raw.contains(&b'+') {
-        Cow::Owned(
-            raw.iter()
-                .map(|&b| if b == b'+' { b' ' } else { b })
-                .collect(),
-        )
+/// Whether `raw` needs decoding at all.
+fn is_escaped(raw: &[u8]) -> bool {
+    raw.iter().any(|&b| b == b'%' || b == b'+')
+}
+
+/// Appends `raw` to `decoded` with `+` read as a space, then percent-escapes decoded; a `+`
+/// written as `%2B` stays a plus.
+fn unescape(raw: &[u8], decoded: &mut Vec<u8>) {
+    for (index, part) in raw.split(|&b| b == b'+').enumerate() {
+        if index > 0 {
+            decoded.push(b' ');
+        }
+        decoded.extend(percent_decode(part));
+    }
+}
+
+fn decode_key<'k>(raw: &'k [u8], buffer: &'k mut Vec<u8>) -> Result<&'k str, Error> {
+    let decoded = if is_escaped(raw) {
+        buffer.clear();
+        unescape(raw, buffer);
+        buffer
     } else {
-        Cow::Borrowed(raw)
+        raw
     };
-    let text = match spaced {
-        Cow::Borrowed(raw) => percent_decode(raw).decode_utf8().map_err(|_| not_utf8())?,
-        Cow::Owned(raw) => Cow::Owned(
-            percent_decode(&raw)
-                .decode_utf8()
-                .map_err(|_| not_utf8())?
-                .into_owned(),
-        ),
+    std::str::from_utf8(decoded).map_err(|_| not_utf8())
+}
+
+fn decode_value(raw: &[u8]) -> Result<String, Error> {
+    let decoded = if is_escaped(raw) {
+        let mut decoded = Vec::with_capacity(raw.len());
+        unescape(raw, &mut decoded);
+        decoded
+    } else {
+        raw.to_vec()
     };
-    Ok(text)
+    String::from_utf8(decoded).map_err(|_| not_utf8())
 }
 
 fn not_utf8() -> Error {
     Error::payload_syntax("form data", "a key or value is not UTF-8 once decoded")
 }
 
-/// `name[a][][b]` → (`name`, [Key(a), Push, Key(b)]).
-fn parse_key(key: &str) -> Result<(&str, Vec<Step<'_>>), Error> {
-    let malformed = || Error::payload_syntax("form data", "a key has malformed brackets");
-    let (name, mut rest) = match key.find('[') {
-        Some(at) => key.split_at(at),
-        None => (key, ""),
-    };
-    if name.is_empty() || name.contains(']') {
-        return Err(malformed());
+/// `name[a][][b]` → (`name`, its steps); the steps are checked as they are read.
+fn parse_key(key: &str) -> Result<(&str, Steps<'_>), Error> {
+    let bytes = key.as_bytes();
+    let name_end = bytes
+        .iter()
+        .position(|&b| b == b'[' || b == b']')
+        .unwrap_or(key.len());
+    if name_end == 0 || bytes.get(name_end) == Some(&b']') {
+        return Err(malformed_key());
     }
-    let mut steps = Vec::new();
-    while !rest.is_empty() {
-        let inner = rest.strip_prefix('[').ok_or_else(malformed)?;
-        let close = inner.find(']').ok_or_else(malformed)?;
-        let segment = &inner[..close];
-        if segment.contains('[') {
-            return Err(malformed());
-        }
-        steps.push(if segment.is_empty() {
-            Step::Push
-        } else {
-            Step::Key(segment)
-        });
-        if steps.len() >= MAX_DEPTH {
-            return Err(Error::payload_syntax(
-                "form data",
-                format!("a key nests deeper than {MAX_DEPTH} levels"),
-            ));
-        }
-        rest = &inner[close + 1..];
+    let brackets = &key[name_end..];
+    if brackets.bytes().filter(|&b| b == b'[').count() >= MAX_DEPTH {
+        return Err(Error::payload_syntax(
+            "form data",
+            format!("a key nests deeper than {MAX_DEPTH} levels"),
+        ));
     }
-    Ok((name, steps))
+    Ok((&key[..name_end], Steps(brackets)))
 }
 
+/// Puts `value` in `group` at the key `name` followed by `steps`.
 fn insert(
     group: &mut BTreeMap<String, FormValue>,
     name: &str,
-    steps: &[Step<'_>],
+    mut steps: Steps<'_>,
     value: String,
 ) -> Result<(), Error> {
-    let conflict = || Error::form_conflict(name);
-    let Some((step, rest)) = steps.split_first() else {
+    let Some(step) = steps.next().transpose()? else {
         return match group.get_mut(name) {
-            Some(FormValue::Map(_) | FormValue::List(_)) => Err(conflict()),
+            Some(FormValue::Map(_) | FormValue::List(_)) => Err(Error::form_conflict(name)),
             Some(existing) => {
                 *existing = FormValue::Text(value);
                 Ok(())
@@ -208,10 +246,26 @@ fn insert(
             }
         };
     };
-    let slot = group.entry(name.to_owned()).or_insert_with(|| match step {
+    // A group or list seen before is found without allocating its name.
+    if let Some(slot) = group.get_mut(name) {
+        return descend(slot, name, step, steps, value);
+    }
+    let empty = match step {
         Step::Key(_) => FormValue::Map(BTreeMap::new()),
         Step::Push => FormValue::List(Vec::new()),
-    });
+    };
+    let slot = group.entry(name.to_owned()).or_insert(empty);
+    descend(slot, name, step, steps, value)
+}
+
+/// Inserts the rest of a key into `slot`, the group or list that `name` holds.
+fn descend(
+    slot: &mut FormValue,
+    name: &str,
+    step: Step<'_>,
+    rest: Steps<'_>,
+    value: String,
+) -> Result<(), Error> {
     match (slot, step) {
         (FormValue::Map(inner), Step::Key(key)) => insert(inner, key, rest, value),
         (FormValue::List(items), Step::Push) => {
@@ -221,7 +275,7 @@ fn insert(
             items.extend(element.remove(""));
             Ok(())
         }
-        _ => Err(conflict()),
+        _ => Err(Error::form_conflict(name)),
     }
 }
 

@@ -147,14 +147,12 @@ impl Provider for InPlayer {
             Some(FormValue::Text(version)) => Some(version),
             Some(_) => return Err(Error::field_type("version", "text")),
         };
-        let resource = form
-            .remove("resource")
-            .unwrap_or_else(|| FormValue::Map(BTreeMap::new()));
+        let resource = form.remove("resource").unwrap_or_else(empty_group);
         Ok(Notification {
             id,
             created,
             version,
-            event: read_event(event_type, resource)?,
+            event: read_event(event_type, resource, verified.body())?,
             provenance: verified.provenance(),
         })
     }
@@ -172,24 +170,34 @@ fn take_text(form: &mut BTreeMap<String, FormValue>, field: &'static str) -> Res
 }
 
 /// Reads `resource` as the event `event_type` names, keeping an unknown type's resource as is.
-fn read_event(event_type: String, resource: FormValue) -> Result<Event, Error> {
+fn read_event(event_type: String, resource: FormValue, body: &[u8]) -> Result<Event, Error> {
     let Some(known) = Event::known_type(&event_type) else {
         return Ok(Event::Unknown(UnknownEvent {
             event_type,
             resource,
         }));
     };
+    Event::deserialize_known(known, FormDeserializer(resource))
+        .map_err(|_| locate_failure(known, body))
+}
+
+/// Reads the resource again, tracking the path, only to say where reading it failed.
+fn locate_failure(known: &'static str, body: &[u8]) -> Error {
+    let resource = match form::parse(body, &ENVELOPE) {
+        Ok(mut form) => form.remove("resource").unwrap_or_else(empty_group),
+        Err(error) => return error,
+    };
     let mut track = serde_path_to_error::Track::new();
-    let deserializer =
-        serde_path_to_error::Deserializer::new(FormDeserializer(resource), &mut track);
-    Event::deserialize_known(known, deserializer).map_err(|failure| {
-        Error::deserialization(
-            Some(known),
-            "resource",
-            Some(&track.path()),
-            &failure.to_string(),
-        )
-    })
+    let tracked = serde_path_to_error::Deserializer::new(FormDeserializer(resource), &mut track);
+    let message = match Event::deserialize_known(known, tracked) {
+        Err(failure) => failure.to_string(),
+        Ok(_) => "the resource could not be read".to_owned(),
+    };
+    Error::deserialization(Some(known), "resource", Some(&track.path()), &message)
+}
+
+fn empty_group() -> FormValue {
+    FormValue::Map(BTreeMap::new())
 }
 
 impl Notification {
