@@ -7,11 +7,19 @@
 //! most common scheme) verifying a body of the same size as InPlayer's, and raw SHA-256
 //! throughput against hookproof's HMAC verification on 64 KiB and 1 MiB.
 //!
+//! Before timing, each provider's calls are run once under a counting allocator; the counts go
+//! to `target/criterion/<provider>_<size>/allocations.json`.
+//!
 //! `python3 benches/summary.py` turns criterion's results into the ratio table of the README.
 
+#[path = "../tests/support/counting_allocator.rs"]
+mod counting_allocator;
+
 use std::hint::black_box;
+use std::path::PathBuf;
 use std::time::Duration;
 
+use counting_allocator::allocations;
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use hmac::{Hmac, KeyInit, Mac};
 use hookproof::cedar::Cedar;
@@ -59,6 +67,21 @@ fn provider<P: Provider>(
     receiver
         .verify_and_parse(headers, body)
         .expect("the bench request verifies");
+    record_allocations(
+        &format!("{name}_{size}"),
+        [
+            ("verify", allocations(|| receiver.verify(headers, body))),
+            (
+                "parse",
+                allocations(|| receiver.parse(hookproof::dangerous::assume_verified(body))),
+            ),
+            (
+                "verify_and_parse",
+                allocations(|| receiver.verify_and_parse(headers, body)),
+            ),
+            ("floor", allocations(|| floor(headers, body))),
+        ],
+    );
     let mut group = c.benchmark_group(format!("{name}/{size}"));
     group.throughput(Throughput::Bytes(body.len() as u64));
     group.bench_function("verify", |b| {
@@ -85,6 +108,27 @@ fn provider<P: Provider>(
         b.iter(|| floor(black_box(headers), black_box(body)))
     });
     group.finish();
+}
+
+/// Writes the allocation counts of one provider and body beside criterion's results for them.
+fn record_allocations(group: &str, counts: [(&str, usize); 4]) {
+    let target = std::env::var_os("CARGO_TARGET_DIR").map_or_else(
+        || PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target"),
+        PathBuf::from,
+    );
+    let directory = target.join("criterion").join(group);
+    let members: Vec<String> = counts
+        .iter()
+        .map(|(call, count)| format!("\"{call}\": {count}"))
+        .collect();
+    std::fs::create_dir_all(&directory)
+        .and_then(|()| {
+            std::fs::write(
+                directory.join("allocations.json"),
+                format!("{{{}}}\n", members.join(", ")),
+            )
+        })
+        .expect("the criterion directory is writable");
 }
 
 fn header<'h>(headers: &'h [(String, String)], name: &str) -> &'h str {

@@ -4,7 +4,7 @@
 Reads criterion's estimates (target/criterion/**/new/) and compares, in one run on one machine:
 each provider's verify_and_parse with its floor, hookproof's HMAC verification of a 1 KiB body
 with the standardwebhooks peer's, and HMAC verification with raw SHA-256 on 64 KiB and 1 MiB.
-Exits non-zero if a target is missed.
+Then the allocations per call that the bench counted. Exits non-zero if a target is missed.
 
     cargo bench && python3 benches/summary.py
 """
@@ -26,6 +26,17 @@ def estimates():
         estimate = json.loads((path.parent / "estimates.json").read_text())
         found[bench["full_id"]] = estimate["median"]["point_estimate"]
     return found
+
+
+def allocation_counts():
+    """Allocations per call, keyed by provider, from the bench's allocations.json files."""
+    return {path.parent.name.removesuffix("_typical"): json.loads(path.read_text())
+            for path in ROOT.glob("*_typical/allocations.json")}
+
+
+# The providers whose verification is the shared-secret or the HMAC scheme, which must not
+# allocate (Platfone is benched with its HMAC configuration).
+ALLOCATION_FREE_VERIFY = ["platnova", "inplayer", "platfone"]
 
 
 def fmt(ns):
@@ -89,6 +100,24 @@ def main():
     print("|---|---:|---:|---:|---|")
     for what, ours, reference, ratio, target in rows:
         print(f"| {what} | {ours} | {reference} | {ratio} | {target} |")
+    counts = allocation_counts()
+    print("\nAllocations per call on the typical payload (counted by the bench's allocator):\n")
+    print("| provider | verify | parse | verify_and_parse | floor | target |")
+    print("|---|---:|---:|---:|---:|---|")
+    for provider in PROVIDERS:
+        if provider not in counts:
+            missed.append(f"{provider}: allocations")
+            print(f"| {provider} | - | - | - | - | not measured |")
+            continue
+        count = counts[provider]
+        target = "(reported)"
+        if provider in ALLOCATION_FREE_VERIFY:
+            ok = count["verify"] == 0
+            target = f"verify = 0 {'✓' if ok else '✗'}"
+            if not ok:
+                missed.append(f"{provider}: verify allocates")
+        print(f"| {provider} | {count['verify']} | {count['parse']} | "
+              f"{count['verify_and_parse']} | {count['floor']} | {target} |")
     if missed:
         print(f"\nmissed: {', '.join(missed)}", file=sys.stderr)
         sys.exit(1)

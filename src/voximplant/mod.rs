@@ -63,6 +63,8 @@ use crate::{
 pub struct Voximplant {
     scheme: SaltedMd5,
     account_id: Option<u64>,
+    /// Reported for every request: there is one credential pair rather than a ring.
+    key_id: KeyId,
 }
 
 /// A verified request: one or more callbacks.
@@ -124,6 +126,7 @@ impl Voximplant {
                 Part::field("callback_id"),
             ]),
             account_id: None,
+            key_id: KeyId::from(KeyId::DEFAULT),
         }
     }
 
@@ -180,9 +183,6 @@ impl Voximplant {
     }
 }
 
-/// The key reported for Voximplant requests, which have one credential pair rather than a ring.
-const KEY_ID: &str = "default";
-
 impl Provider for Voximplant {
     type Evidence = ();
     type Notification = Notification;
@@ -196,7 +196,7 @@ impl Provider for Voximplant {
         body: &'a [u8],
     ) -> Result<Verified<'a>, Error> {
         self.verified_callbacks(body)?;
-        Ok(Verified::new(body, KeyId::from(KEY_ID), ()))
+        Ok(Verified::new(body, self.key_id.clone(), ()))
     }
 
     /// Reads a verified body.
@@ -220,7 +220,7 @@ impl Provider for Voximplant {
         body: &[u8],
     ) -> Result<Notification, Error> {
         let heads = self.verified_callbacks(body)?;
-        Self::notification(heads, &Verified::new(body, KeyId::from(KEY_ID), ()))
+        Self::notification(heads, &Verified::new(body, self.key_id.clone(), ()))
     }
 }
 
