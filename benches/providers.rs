@@ -7,8 +7,10 @@
 //! most common scheme) verifying a body of the same size as InPlayer's, and raw SHA-256
 //! throughput against hookproof's HMAC verification on 64 KiB and 1 MiB.
 //!
-//! Before timing, each provider's calls are run once under a counting allocator; the counts go
-//! to `target/criterion/<provider>_<size>/allocations.json`.
+//! Before criterion times them, each provider's calls are run once under a counting allocator,
+//! and `verify_and_parse` and the floor are timed against each other in alternating rounds (the
+//! paired ratio, which a machine's drifting speed does not skew); both go to
+//! `target/criterion/<provider>_<size>/hookproof.json`.
 //!
 //! `python3 benches/summary.py` turns criterion's results into the ratio table of the README.
 
@@ -17,7 +19,7 @@ mod counting_allocator;
 
 use std::hint::black_box;
 use std::path::PathBuf;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use counting_allocator::allocations;
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
@@ -67,21 +69,27 @@ fn provider<P: Provider>(
     receiver
         .verify_and_parse(headers, body)
         .expect("the bench request verifies");
-    record_allocations(
-        &format!("{name}_{size}"),
-        [
-            ("verify", allocations(|| receiver.verify(headers, body))),
-            (
-                "parse",
-                allocations(|| receiver.parse(hookproof::dangerous::assume_verified(body))),
-            ),
-            (
-                "verify_and_parse",
-                allocations(|| receiver.verify_and_parse(headers, body)),
-            ),
-            ("floor", allocations(|| floor(headers, body))),
-        ],
+    let allocations = [
+        ("verify", allocations(|| receiver.verify(headers, body))),
+        (
+            "parse",
+            allocations(|| receiver.parse(hookproof::dangerous::assume_verified(body))),
+        ),
+        (
+            "verify_and_parse",
+            allocations(|| receiver.verify_and_parse(headers, body)),
+        ),
+        ("floor", allocations(|| floor(headers, body))),
+    ];
+    let paired_ratio = paired_ratio(
+        || {
+            receiver
+                .verify_and_parse(black_box(headers), black_box(body))
+                .unwrap();
+        },
+        || floor(black_box(headers), black_box(body)),
     );
+    record(&format!("{name}_{size}"), &allocations, paired_ratio);
     let mut group = c.benchmark_group(format!("{name}/{size}"));
     group.throughput(Throughput::Bytes(body.len() as u64));
     group.bench_function("verify", |b| {
@@ -110,24 +118,60 @@ fn provider<P: Provider>(
     group.finish();
 }
 
-/// Writes the allocation counts of one provider and body beside criterion's results for them.
-fn record_allocations(group: &str, counts: [(&str, usize); 4]) {
+/// Rounds of the paired measurement, and the time each side runs per round.
+const PAIRED_ROUNDS: usize = 201;
+const PAIRED_ROUND_TIME: Duration = Duration::from_millis(1);
+
+/// The median over rounds of the time of `ours` divided by the time of `floor`, the two
+/// alternating in rounds of about a millisecond (and swapping which goes first), so that a
+/// machine whose speed drifts from second to second, as a shared VM's does, slows both alike.
+fn paired_ratio(mut ours: impl FnMut(), mut floor: impl FnMut()) -> f64 {
+    let mut per_round = 1;
+    while time(per_round, &mut floor) < PAIRED_ROUND_TIME {
+        per_round *= 2;
+    }
+    let mut ratios: Vec<f64> = (0..PAIRED_ROUNDS)
+        .map(|round| {
+            let (ours, floor) = if round % 2 == 0 {
+                let ours = time(per_round, &mut ours);
+                (ours, time(per_round, &mut floor))
+            } else {
+                let floor = time(per_round, &mut floor);
+                (time(per_round, &mut ours), floor)
+            };
+            ours.as_secs_f64() / floor.as_secs_f64()
+        })
+        .collect();
+    ratios.sort_by(f64::total_cmp);
+    ratios[PAIRED_ROUNDS / 2]
+}
+
+fn time(iterations: u32, run: &mut impl FnMut()) -> Duration {
+    let start = Instant::now();
+    for _ in 0..iterations {
+        run();
+    }
+    start.elapsed()
+}
+
+/// Writes the allocation counts and the paired ratio of one provider and body beside
+/// criterion's results for them, as `hookproof.json`.
+fn record(group: &str, allocations: &[(&str, usize)], paired_ratio: f64) {
     let target = std::env::var_os("CARGO_TARGET_DIR").map_or_else(
         || PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target"),
         PathBuf::from,
     );
     let directory = target.join("criterion").join(group);
-    let members: Vec<String> = counts
+    let counts: Vec<String> = allocations
         .iter()
         .map(|(call, count)| format!("\"{call}\": {count}"))
         .collect();
+    let json = format!(
+        "{{\"allocations\": {{{}}}, \"paired_ratio\": {paired_ratio:.4}}}\n",
+        counts.join(", ")
+    );
     std::fs::create_dir_all(&directory)
-        .and_then(|()| {
-            std::fs::write(
-                directory.join("allocations.json"),
-                format!("{{{}}}\n", members.join(", ")),
-            )
-        })
+        .and_then(|()| std::fs::write(directory.join("hookproof.json"), json))
         .expect("the criterion directory is writable");
 }
 

@@ -140,18 +140,14 @@ pub(crate) fn parse(body: &[u8], once: &[&str]) -> Result<BTreeMap<String, FormV
     let mut root = BTreeMap::new();
     // Keys are decoded into one buffer: they are only looked up, or copied where new.
     let mut key_buffer = Vec::new();
-    for (count, pair) in body
-        .split(|&b| b == b'&')
-        .filter(|pair| !pair.is_empty())
-        .enumerate()
-    {
+    for (count, pair) in pairs(body).enumerate() {
         if count == MAX_PAIRS {
             return Err(Error::payload_syntax(
                 "form data",
                 format!("it holds more than {MAX_PAIRS} pairs"),
             ));
         }
-        let (key, value) = match pair.iter().position(|&b| b == b'=') {
+        let (key, value) = match memchr::memchr(b'=', pair) {
             Some(at) => (&pair[..at], &pair[at + 1..]),
             None => (pair, &b""[..]),
         };
@@ -164,9 +160,21 @@ pub(crate) fn parse(body: &[u8], once: &[&str]) -> Result<BTreeMap<String, FormV
     Ok(root)
 }
 
+/// The `&`-separated pairs of a body, empty ones skipped.
+fn pairs(body: &[u8]) -> impl Iterator<Item = &[u8]> {
+    let ends = memchr::memchr_iter(b'&', body).chain([body.len()]);
+    let mut start = 0;
+    ends.map(move |end| {
+        let pair = &body[start..end];
+        start = end + 1;
+        pair
+    })
+    .filter(|pair| !pair.is_empty())
+}
+
 /// Whether `raw` needs decoding at all.
 fn is_escaped(raw: &[u8]) -> bool {
-    raw.iter().any(|&b| b == b'%' || b == b'+')
+    memchr::memchr2(b'%', b'+', raw).is_some()
 }
 
 /// Appends `raw` to `decoded` with `+` read as a space, then percent-escapes decoded; a `+`
