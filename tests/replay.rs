@@ -76,6 +76,20 @@ async fn capacity_is_a_bound_and_the_oldest_go_first() {
 }
 
 #[tokio::test]
+async fn capacity_holds_when_forgotten_keys_lead_the_queue() {
+    let guard = MemoryGuard::new(Duration::from_secs(60), 3);
+    for key in ["a", "b", "c"] {
+        guard.check(key).await.unwrap();
+    }
+    guard.forget("a").await.unwrap();
+    guard.forget("b").await.unwrap();
+    for key in ["d", "e", "f", "g"] {
+        guard.check(key).await.unwrap();
+        assert!(guard.len() <= 3, "{} keys after {key}", guard.len());
+    }
+}
+
+#[tokio::test]
 async fn keys_expire_and_can_be_forgotten() {
     let guard = MemoryGuard::new(Duration::from_millis(100), 10);
     assert_eq!(guard.check("a").await.unwrap(), Sighting::First);

@@ -73,7 +73,7 @@ impl MemoryGuard {
         if state.expiries.get(key).is_some_and(|expiry| *expiry > now) {
             return Sighting::Repeat;
         }
-        while state.expiries.len() >= self.capacity && state.drop_oldest() {}
+        while state.expiries.len() >= self.capacity && state.pop_oldest() {}
         let expiry = now + self.ttl;
         let key: Arc<str> = Arc::from(key);
         state.expiries.insert(Arc::clone(&key), expiry);
@@ -88,20 +88,21 @@ impl MemoryGuard {
 impl State {
     fn drop_expired(&mut self, now: Instant) {
         while self.order.front().is_some_and(|(expiry, _)| *expiry <= now) {
-            self.drop_oldest();
+            self.pop_oldest();
         }
     }
 
-    /// Drops the oldest queue entry; true if it removed a live key.
-    fn drop_oldest(&mut self) -> bool {
+    /// Pops the oldest queue entry and forgets its key unless the entry is stale; false when
+    /// the queue is empty. Every remembered key has an entry, so popping until the map is small
+    /// enough always ends.
+    fn pop_oldest(&mut self) -> bool {
         let Some((expiry, key)) = self.order.pop_front() else {
             return false;
         };
         if self.expiries.get(&key) == Some(&expiry) {
             self.expiries.remove(&key);
-            return true;
         }
-        false
+        true
     }
 
     fn drop_stale(&mut self) {
