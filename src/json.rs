@@ -294,6 +294,23 @@ pub(crate) fn set_once<T, E: de::Error>(
     Ok(())
 }
 
+/// Sorts an object's members by key, refusing a key given twice.
+pub(crate) fn sort_unique<K: Ord + fmt::Display, V, E: de::Error>(
+    members: &mut [(K, V)],
+) -> Result<(), E> {
+    members.sort_unstable_by(|(a, _), (b, _)| a.cmp(b));
+    match members.windows(2).find(|pair| pair[0].0 == pair[1].0) {
+        Some(pair) => Err(repeated_key(&pair[0].0)),
+        None => Ok(()),
+    }
+}
+
+/// A key given twice in one object, worded as serde's "duplicate field" so that it becomes
+/// [`AmbiguousPayload`](crate::ErrorKind::AmbiguousPayload) with the object's path.
+pub(crate) fn repeated_key<E: de::Error>(key: &dyn fmt::Display) -> E {
+    E::custom(format_args!("duplicate field `{key}`"))
+}
+
 /// Syntax messages from serde_json are fixed texts with a position; they quote no input.
 pub(crate) fn syntax_error(failure: &serde_json::Error) -> Error {
     Error::payload_syntax("JSON", failure.to_string())
@@ -509,9 +526,7 @@ pub(crate) fn string_value(token: &str) -> Result<Cow<'_, str>, Error> {
 }
 
 impl<'de: 'a, 'a> Deserialize<'de> for JsonObject<'a> {
-    /// Reads an object's members raw, refusing a key given twice (reported as serde's
-    /// "duplicate field", so it becomes [`AmbiguousPayload`](crate::ErrorKind::AmbiguousPayload)
-    /// with the object's path).
+    /// Reads an object's members raw, refusing a key given twice.
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct MembersVisitor;
 
@@ -527,13 +542,7 @@ impl<'de: 'a, 'a> Deserialize<'de> for JsonObject<'a> {
                 while let Some(Str(key)) = map.next_key()? {
                     members.push((key, map.next_value()?));
                 }
-                members.sort_unstable_by(|(a, _), (b, _)| a.cmp(b));
-                if let Some(pair) = members.windows(2).find(|pair| pair[0].0 == pair[1].0) {
-                    return Err(de::Error::custom(format_args!(
-                        "duplicate field `{}`",
-                        pair[0].0
-                    )));
-                }
+                sort_unique(&mut members)?;
                 Ok(JsonObject { members })
             }
         }

@@ -3,7 +3,7 @@
 use std::fmt;
 
 use serde::Deserialize;
-use serde::de::{self, DeserializeOwned, Deserializer, MapAccess, Visitor};
+use serde::de::{DeserializeOwned, Deserializer, MapAccess, Visitor};
 use serde_json::value::RawValue;
 
 use crate::Error;
@@ -68,13 +68,7 @@ impl<'de> Deserialize<'de> for RawObject {
                     json::check_depth(&value)?;
                     members.push((key.into(), value));
                 }
-                members.sort_unstable_by(|(a, _), (b, _)| a.cmp(b));
-                if let Some(pair) = members.windows(2).find(|pair| pair[0].0 == pair[1].0) {
-                    return Err(de::Error::custom(format_args!(
-                        "duplicate field `{}`",
-                        pair[0].0
-                    )));
-                }
+                json::sort_unique(&mut members)?;
                 Ok(RawObject { members })
             }
         }

@@ -396,10 +396,7 @@ impl<'de> Envelope<'de> for Head<'de> {
                     member.insert(map.next_value()?);
                     Ok(())
                 }
-                Entry::Occupied(member) => Err(de::Error::custom(format_args!(
-                    "duplicate field `{}`",
-                    member.key()
-                ))),
+                Entry::Occupied(member) => Err(json::repeated_key(member.key())),
             },
         }
     }
