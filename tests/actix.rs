@@ -3,9 +3,15 @@
 
 mod common;
 
+use std::io::{Read, Write};
+use std::pin::Pin;
+
 use actix_web::dev::{Server, ServiceResponse};
-use actix_web::{App, HttpServer, test as actix_test, web};
+use actix_web::error::PayloadError;
+use actix_web::web::Bytes;
+use actix_web::{App, FromRequest, HttpServer, test as actix_test, web};
 use common::{BODY_LIMIT, PROVIDERS, cases, describe, oversized};
+use futures_util::Stream;
 use hookproof::actix::Webhook;
 use hookproof::cedar::Cedar;
 use hookproof::inplayer::InPlayer;
@@ -14,7 +20,6 @@ use hookproof::platnova::Platnova;
 use hookproof::testing::SignedRequest;
 use hookproof::verify::HmacSha256;
 use hookproof::voximplant::Voximplant;
-use std::io::{Read, Write};
 
 async fn platnova(Webhook(n): Webhook<Platnova>) -> String {
     describe(&[n.event_type()], &n)
@@ -130,6 +135,27 @@ async fn a_handler_without_its_receiver_is_a_server_error() {
     assert_eq!(
         (status, body.as_str()),
         (500, "webhook receiver not configured")
+    );
+}
+
+#[actix_web::test]
+async fn a_body_that_breaks_off_is_unreadable() {
+    let signed = common::cases().into_iter().next().unwrap().request;
+    let first_half = Bytes::copy_from_slice(&signed.body[..signed.body.len() / 2]);
+    let (request, _) = test_request("/webhooks/platnova", signed)
+        .app_data(web::Data::new(common::platnova()))
+        .to_http_parts();
+    let broken: Pin<Box<dyn Stream<Item = Result<Bytes, PayloadError>>>> =
+        Box::pin(futures_util::stream::iter([
+            Ok(first_half),
+            Err(PayloadError::Incomplete(None)),
+        ]));
+    let rejection = Webhook::<Platnova>::from_request(&request, &mut broken.into())
+        .await
+        .unwrap_err();
+    assert_eq!(
+        (rejection.status().as_u16(), rejection.reason()),
+        (400, "unreadable body")
     );
 }
 

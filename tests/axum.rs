@@ -180,6 +180,25 @@ async fn oversized_bodies_are_refused_however_they_arrive() {
 }
 
 #[tokio::test]
+async fn a_body_that_breaks_off_is_unreadable() {
+    let signed = common::cases().into_iter().next().unwrap().request;
+    let path = "/webhooks/platnova";
+    let first_half = signed.body[..signed.body.len() / 2].to_vec();
+    let chunks: Vec<Result<Vec<u8>, std::io::Error>> = vec![
+        Ok(first_half),
+        Err(std::io::Error::from(std::io::ErrorKind::ConnectionReset)),
+    ];
+    let mut request = http_request(path, signed);
+    *request.body_mut() = Body::from_stream(futures_util::stream::iter(chunks));
+    request.headers_mut().remove("content-length");
+    let (status, body) = answer(request).await;
+    assert_eq!(
+        (status, body.as_str()),
+        (StatusCode::BAD_REQUEST, "unreadable body")
+    );
+}
+
+#[tokio::test]
 async fn a_real_server_answers_a_real_client() {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = listener.local_addr().unwrap();
