@@ -162,16 +162,13 @@ fn record(group: &str, allocations: &[(&str, usize)], paired_ratio: f64) {
         PathBuf::from,
     );
     let directory = target.join("criterion").join(group);
-    let counts: Vec<String> = allocations
+    let counts: serde_json::Map<String, serde_json::Value> = allocations
         .iter()
-        .map(|(call, count)| format!("\"{call}\": {count}"))
+        .map(|&(call, count)| (call.to_owned(), count.into()))
         .collect();
-    let json = format!(
-        "{{\"allocations\": {{{}}}, \"paired_ratio\": {paired_ratio:.4}}}\n",
-        counts.join(", ")
-    );
+    let json = serde_json::json!({ "allocations": counts, "paired_ratio": paired_ratio });
     std::fs::create_dir_all(&directory)
-        .and_then(|()| std::fs::write(directory.join("hookproof.json"), json))
+        .and_then(|()| std::fs::write(directory.join("hookproof.json"), json.to_string()))
         .expect("the criterion directory is writable");
 }
 
