@@ -157,16 +157,23 @@ fn time(iterations: u32, run: &mut impl FnMut()) -> Duration {
 /// Writes the allocation counts and the paired ratio of one provider and body beside
 /// criterion's results for them, as `hookproof.json`.
 fn record(group: &str, allocations: &[(&str, usize)], paired_ratio: f64) {
+    let counts: serde_json::Map<String, serde_json::Value> = allocations
+        .iter()
+        .map(|&(call, count)| (call.to_owned(), count.into()))
+        .collect();
+    write_record(
+        group,
+        serde_json::json!({ "allocations": counts, "paired_ratio": paired_ratio }),
+    );
+}
+
+/// Writes `json` as `target/criterion/<group>/hookproof.json`.
+fn write_record(group: &str, json: serde_json::Value) {
     let target = std::env::var_os("CARGO_TARGET_DIR").map_or_else(
         || PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target"),
         PathBuf::from,
     );
     let directory = target.join("criterion").join(group);
-    let counts: serde_json::Map<String, serde_json::Value> = allocations
-        .iter()
-        .map(|&(call, count)| (call.to_owned(), count.into()))
-        .collect();
-    let json = serde_json::json!({ "allocations": counts, "paired_ratio": paired_ratio });
     std::fs::create_dir_all(&directory)
         .and_then(|()| std::fs::write(directory.join("hookproof.json"), json.to_string()))
         .expect("the criterion directory is writable");
@@ -418,6 +425,93 @@ fn cedar(c: &mut Criterion) {
     );
 }
 
+/// What a fields header can make a 1 MiB body cost, whatever it lists (all refused: the hash
+/// is zeros). Each case's body is 1 MiB; the baseline is a one-field header over a body whose
+/// one field is the whole body, that is, hashing the body once. The paired ratios go to
+/// `target/criterion/cedar_headers/hookproof.json`.
+fn cedar_headers(c: &mut Criterion) {
+    const MIB: usize = 1 << 20;
+    let cedar = Cedar::new(secret("my_webhook_secret"));
+    let text = |len: usize| "x".repeat(len);
+    let fields = |names: &[String]| names.join(",");
+    let listing = |count: usize, prefix: &str| {
+        (0..count)
+            .map(|n| format!("{prefix}f{n}"))
+            .collect::<Vec<_>>()
+    };
+    let members = |names: &[String], each: usize| {
+        names
+            .iter()
+            .map(|name| format!("\"{name}\":\"{}\"", text(each)))
+            .collect::<Vec<_>>()
+            .join(",")
+    };
+    let whole = format!(r#"{{"id":1,"pad":"{}"}}"#, text(MIB));
+    let flat = listing(31, "");
+    let nested = listing(32, "");
+    let mut null_first = vec!["n".to_owned()];
+    null_first.extend(flat.iter().cloned());
+    let dotted: Vec<String> = nested.iter().map(|name| format!("x.{name}")).collect();
+    let cases: Vec<(&str, String, String)> = vec![
+        ("one_field_whole_body", "pad".to_owned(), whole.clone()),
+        ("one_small_field", "id".to_owned(), whole.clone()),
+        (
+            "a_name_4000_times",
+            vec!["pad"; 4000].join(","),
+            whole.clone(),
+        ),
+        (
+            "null_then_31_large_fields",
+            fields(&null_first),
+            format!(r#"{{"n":null,{}}}"#, members(&flat, MIB / 31)),
+        ),
+        (
+            "32_dotted_names_into_one_object",
+            fields(&dotted),
+            format!(r#"{{"x":{{{}}}}}"#, members(&nested, MIB / 32)),
+        ),
+        (
+            "a_four_part_path_and_its_regroupings",
+            "a.b.c.d,a.b.c".to_owned(),
+            format!(
+                r#"{{"a":{{"b":{{"c":{{"d":"{}"}}}}}},"a.b":{{"x":1}},"a.b.c":2}}"#,
+                text(MIB)
+            ),
+        ),
+    ];
+    let zero_hash = "0".repeat(64);
+    let request = |fields: &str| {
+        vec![
+            ("x-webhook-security-fields".to_owned(), fields.to_owned()),
+            ("x-webhook-security-hash".to_owned(), zero_hash.clone()),
+        ]
+    };
+    let (_, baseline_fields, baseline_body) = &cases[0];
+    let baseline_headers = request(baseline_fields);
+    let mut baseline = || {
+        assert!(black_box(cedar.verify(&baseline_headers, baseline_body.as_bytes())).is_err());
+    };
+    let mut ratios = serde_json::Map::new();
+    let mut group = c.benchmark_group("cedar_headers/1MiB");
+    group.throughput(Throughput::Bytes(MIB as u64));
+    for (name, fields, body) in &cases {
+        let headers = request(fields);
+        let mut run = || {
+            assert!(black_box(cedar.verify(&headers, body.as_bytes())).is_err());
+        };
+        ratios.insert(
+            (*name).to_owned(),
+            paired_ratio(&mut run, &mut baseline).into(),
+        );
+        group.bench_function(*name, |b| b.iter(&mut run));
+    }
+    group.finish();
+    write_record(
+        "cedar_headers",
+        serde_json::json!({ "paired_ratios": ratios }),
+    );
+}
+
 fn itoa_like(number: u64) -> String {
     number.to_string()
 }
@@ -660,6 +754,6 @@ fn config() -> Criterion {
 criterion_group! {
     name = benches;
     config = config();
-    targets = platnova, inplayer, cedar, voximplant, platfone, peer, hashing
+    targets = platnova, inplayer, cedar, cedar_headers, voximplant, platfone, peer, hashing
 }
 criterion_main!(benches);

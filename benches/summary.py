@@ -4,7 +4,8 @@
 Reads criterion's estimates (target/criterion/**/new/) and the bench's own measurements
 (target/criterion/<provider>_<size>/hookproof.json) and compares, in one run on one machine:
 each provider's verify_and_parse with its floor, hookproof's HMAC verification of a 1 KiB body
-with the standardwebhooks peer's, and HMAC verification with raw SHA-256 on 64 KiB and 1 MiB.
+with the standardwebhooks peer's, HMAC verification with raw SHA-256 on 64 KiB and 1 MiB, and
+what a Cedar fields header can make a 1 MiB body cost next to hashing that body once.
 Then the allocations per call that the bench counted. Exits non-zero if a target is missed.
 
 The provider-to-floor ratio is the bench's paired measurement (the two alternating in rounds of
@@ -105,6 +106,20 @@ def main():
         row(f"HMAC verify ÷ raw SHA-256 ({size})",
             f"hashing/hookproof_hmac_verify/{size}", f"hashing/raw_sha256/{size}",
             ("≤ 1.11 (≥ 0.9× throughput)",), lambda r: r <= 1 / 0.9)
+
+    headers = own.get("cedar_headers", {}).get("paired_ratios", {})
+    if not headers:
+        missed.append("cedar headers: not measured")
+    for case, ratio in sorted(headers.items()):
+        if case == "one_field_whole_body":
+            continue
+        ok = ratio <= 3.0
+        if not ok:
+            missed.append(f"cedar headers: {case}")
+        rows.append((f"cedar, 1 MiB body, fields header `{case}` ÷ one field that is the body",
+                     fmt(times.get(f"cedar_headers/1MiB/{case}", float("nan"))),
+                     fmt(times.get("cedar_headers/1MiB/one_field_whole_body", float("nan"))),
+                     f"{ratio:.2f}", f"≤ 3.00 {'✓' if ok else '✗'}"))
 
     print(f"Measured on {machine()}; one `cargo bench` run. Times are criterion medians; a "
           "provider's ratio to its floor is the bench's paired median.\n")

@@ -136,7 +136,10 @@ fn malformed_key() -> Error {
 
 /// Decodes a whole body into its top-level group. The top-level keys in `once` may not be
 /// repeated: they say what the body is (an event's id and type), and must have one reading.
-pub(crate) fn parse(body: &[u8], once: &[&str]) -> Result<BTreeMap<String, FormValue>, Error> {
+pub(crate) fn parse(
+    body: &[u8],
+    once: &[&'static str],
+) -> Result<BTreeMap<String, FormValue>, Error> {
     let mut root = BTreeMap::new();
     // Keys are decoded into one buffer: they are only looked up, or copied where new.
     let mut key_buffer = Vec::new();
@@ -152,8 +155,11 @@ pub(crate) fn parse(body: &[u8], once: &[&str]) -> Result<BTreeMap<String, FormV
             None => (pair, &b""[..]),
         };
         let (name, steps) = parse_key(decode_key(key, &mut key_buffer)?)?;
-        if steps.0.is_empty() && once.contains(&name) && root.contains_key(name) {
-            return Err(Error::ambiguous_form(name));
+        if let Some(envelope_key) = once.iter().find(|key| **key == name)
+            && steps.0.is_empty()
+            && root.contains_key(name)
+        {
+            return Err(Error::ambiguous_form(envelope_key));
         }
         insert(&mut root, name, steps, decode_value(value)?)?;
     }

@@ -7,11 +7,11 @@
 //!   rather than resolved by "first wins" or "last wins".
 
 use std::borrow::Cow;
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::fmt;
 use std::marker::PhantomData;
 
-use crate::error::untrusted;
+use crate::error::repeated_key_message;
 use crate::verify::{FieldSource, FieldValue};
 use crate::{Error, UnknownEvent};
 use serde::Deserialize;
@@ -295,7 +295,7 @@ pub(crate) fn set_once<T, E: de::Error>(
 }
 
 /// Sorts an object's members by key, refusing a key given twice.
-pub(crate) fn sort_unique<K: Ord + fmt::Display, V, E: de::Error>(
+pub(crate) fn sort_unique<K: Ord + std::ops::Deref<Target = str>, V, E: de::Error>(
     members: &mut [(K, V)],
 ) -> Result<(), E> {
     members.sort_unstable_by(|(a, _), (b, _)| a.cmp(b));
@@ -305,10 +305,11 @@ pub(crate) fn sort_unique<K: Ord + fmt::Display, V, E: de::Error>(
     }
 }
 
-/// A key given twice in one object, worded as serde's "duplicate field" so that it becomes
-/// [`AmbiguousPayload`](crate::ErrorKind::AmbiguousPayload) with the object's path.
-pub(crate) fn repeated_key<E: de::Error>(key: &dyn fmt::Display) -> E {
-    E::custom(format_args!("duplicate field `{key}`"))
+/// A key given twice in one free-form object, described by its length (the key is request
+/// content); it becomes [`AmbiguousPayload`](crate::ErrorKind::AmbiguousPayload) with the
+/// object's path.
+pub(crate) fn repeated_key<E: de::Error>(key: &str) -> E {
+    E::custom(repeated_key_message(key))
 }
 
 /// Syntax messages from serde_json are fixed texts with a position; they quote no input.
@@ -361,6 +362,7 @@ impl<'a> JsonObject<'a> {
 
     /// Reads `text`, the object found at `path`.
     fn parse_at(text: &'a str, path: &str) -> Result<Self, Error> {
+        crate::work::parsed(text.len());
         from_str_seed(text, PhantomData::<Self>, || None, path)
     }
 
@@ -398,33 +400,62 @@ impl<'a> JsonObject<'a> {
         let path = tracked.is_err().then(|| track.path());
         Err(error(&first, path.as_ref(), event_type, ""))
     }
+}
 
-    /// The value at `path`, looking into nested objects, which must have unique keys too.
-    fn value_at(&self, path: &[&str], parent: &str) -> Result<Option<FieldValue<'a>>, Error> {
-        let Some((first, rest)) = path.split_first() else {
-            return Ok(None);
-        };
-        let Some(raw) = self.get(first) else {
-            return Ok(None);
-        };
-        if rest.is_empty() {
-            return field_value(raw).map(Some);
+/// An object as a signing scheme reads it: the fields it names, nested ones included, with each
+/// nested object on the way parsed at most once however many fields go through it, so that the
+/// work a fields header can cause stays proportional to the body.
+pub(crate) struct JsonFields<'o, 'a> {
+    root: &'o JsonObject<'a>,
+    /// Nested objects already parsed, by the path of keys that leads to them.
+    nested: RefCell<Vec<(Vec<Box<str>>, JsonObject<'a>)>>,
+}
+
+impl<'o, 'a> JsonFields<'o, 'a> {
+    pub(crate) fn new(root: &'o JsonObject<'a>) -> Self {
+        Self {
+            root,
+            nested: RefCell::new(Vec::new()),
         }
+    }
+
+    /// The raw member `key` of the object at `parents` (the root when empty).
+    fn member(&self, parents: &[&str], key: &str) -> Result<Option<&'a RawValue>, Error> {
+        if parents.is_empty() {
+            return Ok(self.root.get(key));
+        }
+        let cached = |nested: &Vec<(Vec<Box<str>>, JsonObject<'a>)>| {
+            nested
+                .iter()
+                .find(|(path, _)| path.iter().map(|part| &**part).eq(parents.iter().copied()))
+                .map(|(_, object)| object.get(key))
+        };
+        if let Some(found) = cached(&self.nested.borrow()) {
+            return Ok(found);
+        }
+        let (last, above) = parents.split_last().expect("parents is not empty");
+        let Some(raw) = self.member(above, last)? else {
+            return Ok(None);
+        };
         if !raw.get().starts_with('{') {
             return Ok(None);
         }
-        let here = if parent.is_empty() {
-            untrusted(first)
-        } else {
-            format!("{parent}.{}", untrusted(first))
-        };
-        JsonObject::parse_at(raw.get(), &here)?.value_at(rest, &here)
+        // Keys on a signed path are request content: the path shows their places, not names.
+        let here = vec!["?"; parents.len()].join(".");
+        let object = JsonObject::parse_at(raw.get(), &here)?;
+        let found = object.get(key);
+        let path = parents.iter().map(|part| Box::from(*part)).collect();
+        self.nested.borrow_mut().push((path, object));
+        Ok(found)
     }
 }
 
-impl FieldSource for JsonObject<'_> {
+impl FieldSource for JsonFields<'_, '_> {
     fn field(&self, path: &[&str]) -> Result<Option<FieldValue<'_>>, Error> {
-        self.value_at(path, "")
+        let Some((key, parents)) = path.split_last() else {
+            return Ok(None);
+        };
+        self.member(parents, key)?.map(field_value).transpose()
     }
 }
 
@@ -568,11 +599,11 @@ mod tests {
         );
 
         let object = JsonObject::parse(r#"{"data":{"id":1,"id":2}}"#).unwrap();
-        let err = object.field(&["data", "id"]).unwrap_err();
+        let err = JsonFields::new(&object).field(&["data", "id"]).unwrap_err();
         assert_eq!(err.kind(), ErrorKind::AmbiguousPayload);
         assert_eq!(
             err.to_string(),
-            "the key `id` appears more than once in `data`"
+            "the key `id` appears more than once in `?`"
         );
     }
 
@@ -581,6 +612,7 @@ mod tests {
         let object =
             JsonObject::parse(r#"{"n": 1.50 ,"s":"caf\u00e9","b":true,"z":null,"o":{},"a":[]}"#)
                 .unwrap();
+        let object = JsonFields::new(&object);
         let field = |name| object.field(&[name]).unwrap().unwrap();
         assert_eq!(field("n"), FieldValue::Number("1.50".into()));
         assert_eq!(field("s"), FieldValue::String("café".into()));
@@ -613,21 +645,21 @@ mod tests {
         #[derive(Deserialize, Debug)]
         #[allow(dead_code)]
         struct Inner {
-            n: u64,
+            amount: u64,
         }
         #[derive(Deserialize, Debug)]
         #[allow(dead_code)]
         struct Outer {
             data: Vec<Inner>,
         }
-        let text = r#"{"data":[{"n":1},{"n":"jane@example.com"}]}"#;
+        let text = r#"{"data":[{"amount":1},{"amount":"jane@example.com"}]}"#;
         let failure = serde_path_to_error::deserialize::<_, Outer>(
             &mut serde_json::Deserializer::from_str(text),
         )
         .unwrap_err();
         let err = error(failure.inner(), Some(failure.path()), Some("x.y"), "");
         assert_eq!(err.kind(), ErrorKind::PayloadData);
-        assert_eq!(err.json_path(), Some("data[1].n"));
+        assert_eq!(err.json_path(), Some("data[1].amount"));
         assert_eq!(err.event_type(), Some("x.y"));
         assert!(!err.to_string().contains("jane"), "{err}");
     }

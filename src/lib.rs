@@ -175,6 +175,7 @@ mod headers;
 mod id;
 mod idempotency;
 mod json;
+mod names;
 mod provider;
 mod raw;
 mod receiver;
@@ -183,6 +184,7 @@ mod secret;
 mod time;
 mod verified;
 pub mod verify;
+mod work;
 
 pub mod cedar;
 pub mod inplayer;

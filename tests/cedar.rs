@@ -132,11 +132,8 @@ fn a_receiver_per_url_reads_the_expected_event() {
 
     let other = sample("BusinessKycStatusChanged").unwrap().body;
     let err = receive_with(&cedar, other, SIGNED_FIELDS).unwrap_err();
-    assert_eq!(err.kind(), ErrorKind::PayloadData);
-    assert_eq!(
-        err.event_type(),
-        Some("BusinessRequestPayoutConfirmationStatusChanged")
-    );
+    assert_eq!(err.kind(), ErrorKind::UnexpectedEvent);
+    assert_eq!(err.status(), 401);
 }
 
 #[test]
@@ -291,5 +288,54 @@ fn the_signer_reads_a_padded_field_list_as_the_verifier_does() {
     assert_eq!(
         notification.signed_fields.iter().collect::<Vec<_>>(),
         ["id", "st"]
+    );
+}
+
+#[test]
+fn a_null_spelling_can_be_pinned() {
+    use hookproof::verify::NullSpelling;
+    let body = br#"{"id":1,"note":null}"#;
+    // sha256(b"1nullmy_webhook_secret") and sha256(b"1my_webhook_secret"), computed with Python's hashlib.
+    let word = "d7352240e002c4b402e038f8199d5bbfdab1690823fcbaae028e5b8b4c029a16";
+    let empty = "ca2b6a85de69c3db07629dc590a5ac88c7de7498efed92bafb55be24b73d61e3";
+    let headers = |hash| {
+        [
+            ("X-Webhook-Security-Fields", "id,note"),
+            ("X-Webhook-Security-Hash", hash),
+        ]
+    };
+    let either = Cedar::new(secret());
+    assert!(either.verify(&headers(word), body).is_ok());
+    assert!(either.verify(&headers(empty), body).is_ok());
+    let pinned_word = Cedar::new(secret()).with_null(NullSpelling::Word);
+    assert!(pinned_word.verify(&headers(word), body).is_ok());
+    assert_eq!(
+        pinned_word
+            .verify(&headers(empty), body)
+            .unwrap_err()
+            .kind(),
+        ErrorKind::SignatureMismatch
+    );
+    let pinned_empty = Cedar::new(secret()).with_null(NullSpelling::Empty);
+    assert!(pinned_empty.verify(&headers(empty), body).is_ok());
+    assert_eq!(
+        pinned_empty
+            .verify(&headers(word), body)
+            .unwrap_err()
+            .kind(),
+        ErrorKind::SignatureMismatch
+    );
+}
+
+#[test]
+fn a_dotted_key_beside_the_value_it_names_is_ambiguous() {
+    // The issue's probe: `data.status` covered, while the body also holds a conflicting value.
+    let body = r#"{"event":"BusinessKycStatusChanged","id":1,"data.status":"VALID","data":{"status":"REJECTED"}}"#;
+    let err = receive_with(&Cedar::new(secret()), body, &["id", "data.status"]).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::AmbiguousPayload);
+    assert_eq!(
+        err.to_string(),
+        "the field 2 listed in `x-webhook-security-fields` can be read two ways: the body holds \
+         both a key with a dot in it and the nested value the same name reaches"
     );
 }

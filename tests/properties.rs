@@ -316,3 +316,126 @@ mod providers {
         }
     }
 }
+
+/// Cedar's fields header against bodies with literal dotted keys: generated lists with repeats,
+/// long lists and dotted names get the verdict an independent model of the spec's rules gives,
+/// and whatever the signer signs verifies.
+mod cedar_field_lists {
+    use hookproof::cedar::Cedar;
+    use hookproof::testing::cedar::signed_request;
+    use hookproof::{ErrorKind, Provider, Secret};
+    use proptest::prelude::*;
+    use serde_json::Value;
+
+    /// Members a body may hold: plain, nested, and keys with dots that regroup nested paths.
+    const MEMBERS: &[(&str, &str)] = &[
+        ("id", "1"),
+        ("status", r#""VALID""#),
+        ("note", "null"),
+        ("data", r#"{"id":2,"x":{"y":3},"x.y":6,"list":[1]}"#),
+        ("data.id", "5"),
+        ("x.y", "4"),
+        ("x", r#"{"y":7}"#),
+        ("a", r#"{"b":{"c":{"d":"v"}}}"#),
+        ("a.b", r#"{"c":{"d":"w"},"x":1}"#),
+    ];
+    /// Names a header may list.
+    const NAMES: &[&str] = &[
+        "id",
+        "status",
+        "note",
+        "data",
+        "data.id",
+        "data.x.y",
+        "data.list",
+        "x.y",
+        "a.b.c.d",
+        "a.b.c",
+        "a.b",
+        "missing",
+        "data.missing",
+        "a.b.c.d.e",
+    ];
+
+    /// The readings of `name` in `body`: every grouping of its dot-separated parts into keys.
+    fn readings<'v>(body: &'v Value, name: &str) -> (usize, Option<&'v Value>) {
+        let parts: Vec<&str> = name.split('.').collect();
+        let splits = parts.len() - 1;
+        let (mut count, mut chosen) = (0, None);
+        for mask in 0u32..(1 << splits) {
+            let mut keys = vec![parts[0].to_owned()];
+            for (at, part) in parts[1..].iter().enumerate() {
+                if mask & (1 << at) != 0 {
+                    keys.push((*part).to_owned());
+                } else {
+                    let last = keys.last_mut().unwrap();
+                    last.push('.');
+                    last.push_str(part);
+                }
+            }
+            let found = keys.iter().try_fold(body, |value, key| value.get(key));
+            if let Some(found) = found {
+                count += 1;
+                if mask == 0 || mask == (1 << splits) - 1 {
+                    chosen = Some(found);
+                }
+            }
+        }
+        (count, chosen)
+    }
+
+    /// What the spec's rules say of `names` over `body`: `None` when it verifies.
+    fn expected(names: &[&str], body: &Value) -> Option<ErrorKind> {
+        if names.len() > 32
+            || names.iter().any(|n| n.split('.').count() > 4)
+            || names
+                .iter()
+                .enumerate()
+                .any(|(i, n)| names[..i].contains(n))
+        {
+            return Some(ErrorKind::MalformedHeader);
+        }
+        for name in names {
+            match readings(body, name) {
+                (count, _) if count > 1 => return Some(ErrorKind::AmbiguousPayload),
+                (_, Some(Value::Object(_) | Value::Array(_))) | (_, None) => {
+                    return Some(ErrorKind::MissingSignedField);
+                }
+                _ => {}
+            }
+        }
+        None
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
+
+        #[test]
+        fn verdicts_follow_the_rules(
+            members in proptest::sample::subsequence(MEMBERS.to_vec(), 1..=MEMBERS.len()),
+            names in proptest::collection::vec(proptest::sample::select(NAMES.to_vec()), 1..40),
+        ) {
+            let body = format!(
+                "{{{}}}",
+                members.iter().map(|(k, v)| format!("\"{k}\":{v}")).collect::<Vec<_>>().join(",")
+            );
+            let model: Value = serde_json::from_str(&body).unwrap();
+            let secret = Secret::new("cedar-property-secret").unwrap();
+            let cedar = Cedar::new(secret.clone());
+            let expected = expected(&names, &model);
+            match signed_request(&secret, body.clone(), &names) {
+                Ok(request) => {
+                    prop_assert_eq!(expected, None, "signed although the rules refuse it");
+                    prop_assert!(cedar.verify(&request.headers, &request.body).is_ok());
+                }
+                Err(error) => prop_assert_eq!(Some(error.kind()), expected),
+            }
+            let headers = [
+                ("X-Webhook-Security-Fields", names.join(",")),
+                ("X-Webhook-Security-Hash", "0".repeat(64)),
+            ];
+            let error = cedar.verify(&headers, body.as_bytes()).unwrap_err();
+            prop_assert_eq!(Some(error.kind()), expected.or(Some(ErrorKind::SignatureMismatch)));
+        }
+    }
+}

@@ -382,3 +382,30 @@ fn verify_then_parse_matches_verify_and_parse() {
     assert_eq!(notification.callbacks.len(), 2);
     assert_eq!(notification.provenance().raw_body(), body.as_bytes());
 }
+
+#[test]
+fn a_batch_that_repeats_a_callback_is_ambiguous() {
+    // The probe: a captured callback, its data altered (the hash does not cover data),
+    // sent twice in a new batch. Each copy verifies on its own; together they are refused.
+    let (salt, api_key) = credentials();
+    let captured = sign(&salt, &api_key, &batch(&[callback_text("min_balance")])).unwrap();
+    let callback = {
+        let start = captured.find('[').unwrap() + 1;
+        captured[start..captured.rfind(']').unwrap()].to_owned()
+    };
+    let altered = callback.replace("\"balance\": 12.50", "\"balance\": 99999.00");
+    assert_ne!(altered, callback, "the data was altered");
+    assert!(
+        receive(&batch(&[&altered])).is_ok(),
+        "one altered copy verifies"
+    );
+
+    let err = receive(&batch(&[&altered, &altered])).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::AmbiguousPayload);
+    assert_eq!(
+        err.to_string(),
+        "callbacks[1] is the same callback as callbacks[0]"
+    );
+    let err = receive(&batch(&[&callback, &altered])).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::AmbiguousPayload);
+}

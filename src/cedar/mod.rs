@@ -12,6 +12,37 @@
 //! key given twice refused (at the top level and inside any object a signed path goes through);
 //! the hash is computed from those members and the typed event is read from the same members.
 //!
+//! **What the hash cannot tell apart.** Cedar joins the listed values without separators and
+//! signs neither the field list, nor the event name, nor any field the list leaves out. So the
+//! hash Cedar made for one body also verifies every body whose listed values join to the same
+//! text, whatever its event: hookproof cannot prevent this, only narrow it. Require the fields
+//! you act on ([`Cedar::require_fields`]), serve each event type on its own URL and say which
+//! ([`Cedar::expect_event`]), and check that each value has the shape you expect.
+//!
+//! ```
+//! use hookproof::cedar::{Cedar, Event, EventKind};
+//! use hookproof::{ErrorKind, Provider, Secret};
+//!
+//! // sha256(b"1234VALIDmy_webhook_secret"), computed with Python's hashlib, made by Cedar for
+//! // {"event":"BusinessKycStatusChanged","id":1234,"status":"VALID"}.
+//! let headers = [
+//!     ("X-Webhook-Security-Fields", "id,status"),
+//!     ("X-Webhook-Security-Hash", "b3e490634a0c80364c4511fb6c5d5296de532fd08500ce3873c1a7e1f37bb9e7"),
+//! ];
+//! // Another event, other values: "1" + "234VALID" is the same text as 1234 + "VALID".
+//! let forged = br#"{"event":"BusinessExternalAccountStatusChanged","id":"1","status":"234VALID"}"#;
+//!
+//! let cedar = Cedar::new(Secret::new("my_webhook_secret")?).require_fields(["id", "status"]);
+//! let notification = cedar.verify_and_parse(&headers, forged)?; // verifies
+//! assert!(matches!(notification.event, Event::BusinessExternalAccountStatusChanged(_)));
+//!
+//! // One URL per event type catches this one: the body names another event.
+//! let kyc_only = cedar.expect_event(EventKind::BusinessKycStatusChanged);
+//! let err = kyc_only.verify_and_parse(&headers, forged).unwrap_err();
+//! assert_eq!(err.kind(), ErrorKind::UnexpectedEvent);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
 //! **Event type.** Cedar does not document where the body names its event; the first present of
 //! `event`, `type`, `eventType`, `event_type` and `webhookType` is used. A body that names none
 //! is [`Event::Unknown`]; a receiver that serves one URL per event names the event it expects
@@ -50,8 +81,8 @@ use http::HeaderName;
 use serde_json::value::RawValue;
 
 use crate::headers::expect_content_type;
-use crate::json::{self, JsonObject, KnownEvents, KnownSeed};
-use crate::verify::{FieldConcatSha256, SignedFields};
+use crate::json::{self, JsonFields, JsonObject, KnownEvents, KnownSeed};
+use crate::verify::{FieldConcatSha256, NullSpelling, SignedFields};
 use crate::{Delivery, Error, Headers, IdempotencyKey, KeyRing, Provenance, Provider, Verified};
 
 /// Receives Cedar webhooks.
@@ -118,10 +149,18 @@ impl Cedar {
         self
     }
 
+    /// Hashes a signed `null` only as `spelling` (default: both `null` and the empty string are
+    /// tried), once you know how Cedar writes it.
+    #[must_use]
+    pub fn with_null(mut self, spelling: NullSpelling) -> Self {
+        self.scheme = self.scheme.with_null(spelling);
+        self
+    }
+
     /// Reads every body as `kind`, for a receiver that gives each event type its own URL. A body
     /// that names a different one of the four technical names is refused
-    /// ([`PayloadData`](crate::ErrorKind::PayloadData)); one that names none, or a name Cedar
-    /// does not document, is read as `kind`.
+    /// ([`UnexpectedEvent`](crate::ErrorKind::UnexpectedEvent)); one that names none, or a name
+    /// Cedar does not document, is read as `kind`.
     #[must_use]
     pub fn expect_event(mut self, kind: EventKind) -> Self {
         self.expected = Some(kind);
@@ -134,7 +173,9 @@ impl Cedar {
         payload: &JsonObject<'_>,
     ) -> Result<(crate::KeyId, Evidence), Error> {
         expect_content_type(headers, Self::CONTENT_TYPE)?;
-        let (key_id, signed_fields) = self.scheme.verify_fields(&headers, payload)?;
+        let (key_id, signed_fields) = self
+            .scheme
+            .verify_fields(&headers, &JsonFields::new(payload))?;
         let request_uuid = headers
             .optional(&Self::REQUEST_UUID_HEADER)?
             .map(str::to_owned);

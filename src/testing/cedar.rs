@@ -2,7 +2,7 @@
 
 use super::{Sample, SignedRequest, samples};
 use crate::cedar::Cedar;
-use crate::json::{self, JsonObject};
+use crate::json::{self, JsonFields, JsonObject};
 use crate::verify::FieldConcatSha256;
 use crate::{Error, Secret};
 
@@ -19,7 +19,7 @@ pub fn signed_request(
     let body = body.into();
     let payload = JsonObject::parse(json::body_text(&body)?)?;
     let scheme = FieldConcatSha256::new(Cedar::FIELDS_HEADER, Cedar::HASH_HEADER, secret.clone());
-    let hash = scheme.sign(fields, &payload)?;
+    let hash = scheme.sign(fields, &JsonFields::new(&payload))?;
     Ok(SignedRequest {
         headers: vec![
             ("content-type".to_owned(), Cedar::CONTENT_TYPE.to_owned()),

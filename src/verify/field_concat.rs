@@ -3,8 +3,8 @@
 use http::HeaderName;
 use sha2::{Digest, Sha256};
 
-use crate::error::{FieldProblem, HeaderProblem, SignatureLocation};
-use crate::json::{self, JsonObject};
+use crate::error::{FieldProblem, FieldRef, HeaderProblem, SignatureLocation};
+use crate::json::{self, JsonFields, JsonObject};
 use crate::secret::DerivedKeys;
 use crate::verify::fields::FieldText;
 use crate::verify::{FieldSource, FieldValue, Tag, Verifier};
@@ -16,17 +16,30 @@ use crate::{Error, Headers, KeyId, KeyRing, Secret};
 ///
 /// How the fields are read (the spec's Decisions, since the sender's code is not published):
 ///
-/// - The fields header is split on `,` and each name trimmed; an empty list or an empty name is
-///   [`MalformedHeader`](crate::ErrorKind::MalformedHeader).
+/// - The fields header is split on `,` and each name trimmed. An empty list or an empty name,
+///   a name listed twice, more than [`MAX_FIELDS`](Self::MAX_FIELDS) names or a name of more
+///   than [`MAX_PATH_PARTS`](Self::MAX_PATH_PARTS) dot-separated parts is
+///   [`MalformedHeader`](crate::ErrorKind::MalformedHeader): whatever the header says, verifying
+///   costs a small multiple of hashing the body once.
 /// - A name is looked up as a top-level key first; when absent and it contains `.`, as a path
 ///   (`data.id`). A field the body lacks is
-///   [`MissingSignedField`](crate::ErrorKind::MissingSignedField).
+///   [`MissingSignedField`](crate::ErrorKind::MissingSignedField). A body in which a name can
+///   be read two ways (a literal `"data.id"` key next to `"data": {"id": …}`, at any level) is
+///   [`AmbiguousPayload`](crate::ErrorKind::AmbiguousPayload): what was hashed must be what the
+///   application reads.
 /// - Text: a string as is; an integer as its digits; any other number as JavaScript's
 ///   `String(number)` prints it (`1.50` → `1.5`); `true`/`false`. `null` is tried both as
-///   `"null"` and as the empty string, since either may be what the sender writes; the same
-///   spelling is used for every `null` in one request. Objects and arrays cannot be signed.
+///   `"null"` and as the empty string by default, since either may be what the sender writes
+///   (the same spelling for every `null` in one request); [`with_null`](Self::with_null) pins
+///   one. Objects and arrays cannot be signed.
 /// - [`require_fields`](Self::require_fields) rejects a request whose signature does not cover
 ///   the fields the receiver relies on; the result lists what the signature covered.
+///
+/// **What the hash cannot tell apart.** The values are joined without separators, and neither
+/// the field list nor any field the list leaves out is hashed: the same hash verifies any body
+/// whose listed values concatenate to the same text (`"id":1234,"status":"VALID"` and
+/// `"id":"1","status":"234VALID"`), under any event name. Require the fields you act on and
+/// check each value's shape.
 ///
 /// ```
 /// use hookproof::{Secret, Verifier, verify::FieldConcatSha256};
@@ -52,6 +65,20 @@ pub struct FieldConcatSha256 {
     hash_header: HeaderName,
     secrets: DerivedKeys<Secret>,
     required: Vec<Box<str>>,
+    null: NullSpelling,
+}
+
+/// How a signed `null` is written into the hashed text.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum NullSpelling {
+    /// Try both `null` and the empty string (the default): the sender's code is not published.
+    #[default]
+    Either,
+    /// `null`, as JavaScript's `String(null)` writes it.
+    Word,
+    /// The empty string, as a template that skips missing values writes it.
+    Empty,
 }
 
 /// The fields a verified signature covered, in the order they were hashed.
@@ -64,15 +91,8 @@ pub struct SignedFields(
 );
 
 impl SignedFields {
-    fn from_list(list: &str) -> Self {
-        let mut joined = String::with_capacity(list.len());
-        for (index, name) in field_names(list).enumerate() {
-            if index > 0 {
-                joined.push(',');
-            }
-            joined.push_str(name);
-        }
-        Self(joined)
+    fn from_names(names: &[&str]) -> Self {
+        Self(names.join(","))
     }
 
     /// The field names, as the fields header listed them.
@@ -87,6 +107,11 @@ impl SignedFields {
 }
 
 impl FieldConcatSha256 {
+    /// The most names a fields header may list; Cedar's own example lists two.
+    pub const MAX_FIELDS: usize = 32;
+    /// The most dot-separated parts a listed name may have (`data.id` has two).
+    pub const MAX_PATH_PARTS: usize = 4;
+
     /// Reads the field list from `fields_header` and the hex SHA-256 from `hash_header`.
     pub fn new(
         fields_header: HeaderName,
@@ -98,6 +123,7 @@ impl FieldConcatSha256 {
             hash_header,
             secrets: keys.into().derive(Secret::clone),
             required: Vec::new(),
+            null: NullSpelling::Either,
         }
     }
 
@@ -115,6 +141,14 @@ impl FieldConcatSha256 {
         self
     }
 
+    /// Hashes a signed `null` only as `spelling` (default [`NullSpelling::Either`]), once you
+    /// know how the sender writes it: fewer bodies verify.
+    #[must_use]
+    pub fn with_null(mut self, spelling: NullSpelling) -> Self {
+        self.null = spelling;
+        self
+    }
+
     /// Verifies the headers against a payload already read; returns the matching key and the
     /// fields the signature covers.
     pub fn verify_fields(
@@ -122,21 +156,20 @@ impl FieldConcatSha256 {
         headers: &dyn Headers,
         payload: &dyn FieldSource,
     ) -> Result<(KeyId, SignedFields), Error> {
-        let list = headers.required(&self.fields_header)?;
-        check_field_list(&self.fields_header, list)?;
+        let names = self.listed_fields(headers.required(&self.fields_header)?)?;
         if let Some(uncovered) = self
             .required
             .iter()
-            .find(|required| !field_names(list).any(|name| name == &***required))
+            .find(|required| !names.contains(&&***required))
         {
             return Err(Error::missing_signed_field(
-                uncovered,
+                FieldRef::Named(uncovered.to_string().into()),
                 FieldProblem::NotCovered,
             ));
         }
         let tag = Tag::<32>::from_hex(headers.required(&self.hash_header)?)
             .map_err(|problem| Error::malformed_signature(self.location(), problem))?;
-        let prefixes = self.hash_fields(list, payload)?;
+        let prefixes = self.hash_fields(&names, payload)?;
         let key_id = self
             .secrets
             .find(|secret| {
@@ -147,7 +180,7 @@ impl FieldConcatSha256 {
             })
             .cloned()
             .ok_or_else(|| Error::signature_mismatch(self.location(), self.secrets.len()))?;
-        Ok((key_id, SignedFields::from_list(list)))
+        Ok((key_id, SignedFields::from_names(&names)))
     }
 
     /// Reads `body` as a JSON object (a key given twice is refused) and verifies its fields.
@@ -156,50 +189,85 @@ impl FieldConcatSha256 {
         headers: &dyn Headers,
         body: &[u8],
     ) -> Result<(KeyId, SignedFields), Error> {
-        self.verify_fields(headers, &JsonObject::parse(json::body_text(body)?)?)
+        let object = JsonObject::parse(json::body_text(body)?)?;
+        self.verify_fields(headers, &JsonFields::new(&object))
     }
 
-    /// The hash header value for `fields` of `payload` with the first key, `null` spelled `null`.
+    /// The hash header value for `fields` of `payload` with the first key, `null` spelled as
+    /// configured (`null` when either is accepted).
     #[cfg(feature = "testing")]
     #[cfg_attr(docsrs, doc(cfg(feature = "testing")))]
     pub fn sign(&self, fields: &[&str], payload: &dyn FieldSource) -> Result<String, Error> {
-        let [null_word, _] = self.hash_fields(&fields.join(","), payload)?;
-        let prefix = null_word.unwrap_or_default();
+        let list = fields.join(",");
+        let names = self.listed_fields(&list)?;
+        let [first, second] = self.hash_fields(&names, payload)?;
+        let prefix = first.or(second).unwrap_or_default();
         Ok(hex::encode(with_secret(&prefix, self.secrets.first())))
     }
 
-    /// SHA-256 states over the listed fields' text, before the secret: with `null` spelled
-    /// `null`, and (only when a `null` was met) spelled as the empty string.
-    fn hash_fields(
-        &self,
-        list: &str,
-        payload: &dyn FieldSource,
-    ) -> Result<[Option<Sha256>; 2], Error> {
-        let mut null_word = Sha256::new();
-        let mut null_empty: Option<Sha256> = None;
-        for name in field_names(list) {
-            let value = lookup(payload, name)?.ok_or_else(|| {
-                Error::missing_signed_field(
-                    name,
-                    FieldProblem::Absent {
-                        listed_in: Some(self.fields_header.clone()),
-                    },
-                )
-            })?;
-            match FieldText::of(name, value)? {
-                FieldText::Text(text) => {
-                    null_word.update(text.as_bytes());
-                    if let Some(empty) = &mut null_empty {
-                        empty.update(text.as_bytes());
-                    }
-                }
-                FieldText::Null => {
-                    null_empty.get_or_insert_with(|| null_word.clone());
-                    null_word.update(b"null");
-                }
+    /// The names a fields header lists, checked against the limits that keep verification cheap.
+    fn listed_fields<'l>(&self, list: &'l str) -> Result<Vec<&'l str>, Error> {
+        let malformed = |problem| Err(Error::malformed_header(&self.fields_header, problem));
+        if list.trim().is_empty() {
+            return malformed(HeaderProblem::NoFields);
+        }
+        let count = list.split(',').count();
+        if count > Self::MAX_FIELDS {
+            return malformed(HeaderProblem::TooManyFields {
+                count,
+                max: Self::MAX_FIELDS,
+            });
+        }
+        let names: Vec<&str> = list.split(',').map(str::trim).collect();
+        for (index, name) in names.iter().enumerate() {
+            if name.is_empty() {
+                return malformed(HeaderProblem::EmptyFieldName);
+            }
+            if let Some(first) = names[..index].iter().position(|earlier| earlier == name) {
+                return malformed(HeaderProblem::RepeatedField {
+                    position: index + 1,
+                    first: first + 1,
+                });
+            }
+            if name.split('.').count() > Self::MAX_PATH_PARTS {
+                return malformed(HeaderProblem::TooDeep {
+                    position: index + 1,
+                    max: Self::MAX_PATH_PARTS,
+                });
             }
         }
-        Ok([Some(null_word), null_empty])
+        Ok(names)
+    }
+
+    /// SHA-256 states over the listed fields' text, before the secret, one per `null` spelling
+    /// tried: `null`, and (only when a `null` was met) the empty string.
+    fn hash_fields(
+        &self,
+        names: &[&str],
+        payload: &dyn FieldSource,
+    ) -> Result<[Option<Sha256>; 2], Error> {
+        let mut word = (self.null != NullSpelling::Empty).then(Sha256::new);
+        let mut empty = (self.null == NullSpelling::Empty).then(Sha256::new);
+        let mut fork_at_null = self.null == NullSpelling::Either;
+        for (index, name) in names.iter().enumerate() {
+            let field = || FieldRef::Listed {
+                header: self.fields_header.clone(),
+                position: index + 1,
+            };
+            let value = resolve(payload, name, field)?;
+            let text = FieldText::of(value)
+                .map_err(|problem| Error::missing_signed_field(field(), problem))?;
+            let FieldText::Text(text) = text else {
+                if std::mem::take(&mut fork_at_null) {
+                    empty = word.clone();
+                }
+                update(&mut word, b"null");
+                continue;
+            };
+            update(&mut word, text.as_bytes());
+            update(&mut empty, text.as_bytes());
+        }
+        Ok([word, empty])
     }
 
     fn location(&self) -> SignatureLocation {
@@ -207,31 +275,49 @@ impl FieldConcatSha256 {
     }
 }
 
-/// A top-level key first; a dotted path only when that is absent.
-fn lookup<'p>(payload: &'p dyn FieldSource, name: &str) -> Result<Option<FieldValue<'p>>, Error> {
-    match payload.field(&[name])? {
-        None if name.contains('.') => payload.field(&name.split('.').collect::<Vec<_>>()),
-        found => Ok(found),
+fn update(state: &mut Option<Sha256>, bytes: &[u8]) {
+    if let Some(state) = state {
+        crate::work::hashed(bytes.len());
+        state.update(bytes);
     }
 }
 
-/// The names in a fields header: split on `,`, each trimmed.
-fn field_names(list: &str) -> impl Iterator<Item = &str> {
-    list.split(',').map(str::trim)
-}
-
-/// A fields header must name at least one field, and no empty one.
-fn check_field_list(header: &HeaderName, list: &str) -> Result<(), Error> {
-    if list.trim().is_empty() {
-        return Err(Error::malformed_header(header, HeaderProblem::NoFields));
+/// The value `name` reaches: the top-level key of that name or, when there is none, the path its
+/// dots describe (`data.id`). Every other way of grouping its parts into keys (a key `"x.y"` in
+/// an object the path goes through) is tried too, and a second reading that reaches a value
+/// makes the body ambiguous. At most 2³ readings, each walking nested objects the payload
+/// parses once.
+fn resolve<'p>(
+    payload: &'p dyn FieldSource,
+    name: &str,
+    field: impl Fn() -> FieldRef,
+) -> Result<FieldValue<'p>, Error> {
+    let dots: Vec<usize> = name.match_indices('.').map(|(at, _)| at).collect();
+    let every_split = (1u32 << dots.len()) - 1;
+    let mut path = Vec::with_capacity(dots.len() + 1);
+    let (mut readings, mut chosen) = (0, None);
+    for splits in 0..=every_split {
+        path.clear();
+        let mut start = 0;
+        for (bit, &dot) in dots.iter().enumerate() {
+            if splits & (1 << bit) != 0 {
+                path.push(&name[start..dot]);
+                start = dot + 1;
+            }
+        }
+        path.push(&name[start..]);
+        if let Some(value) = payload.field(&path)? {
+            readings += 1;
+            if readings > 1 {
+                return Err(Error::ambiguous_field(field()));
+            }
+            // The two readings the spec defines: the name as one key, or split at every dot.
+            if splits == 0 || splits == every_split {
+                chosen = Some(value);
+            }
+        }
     }
-    if field_names(list).any(str::is_empty) {
-        return Err(Error::malformed_header(
-            header,
-            HeaderProblem::EmptyFieldName,
-        ));
-    }
-    Ok(())
+    chosen.ok_or_else(|| Error::missing_signed_field(field(), FieldProblem::Absent))
 }
 
 /// Finishes a prefix state with the secret.
@@ -255,6 +341,7 @@ impl std::fmt::Debug for FieldConcatSha256 {
             .field("hash_header", &self.hash_header)
             .field("key_ids", &self.secrets.ids().collect::<Vec<_>>())
             .field("required", &self.required)
+            .field("null", &self.null)
             .finish()
     }
 }
@@ -264,24 +351,148 @@ mod tests {
     use super::*;
     use crate::ErrorKind;
 
-    const FIELDS: HeaderName = HeaderName::from_static("x-fields");
+    fn scheme() -> FieldConcatSha256 {
+        FieldConcatSha256::new(
+            HeaderName::from_static("x-fields"),
+            HeaderName::from_static("x-hash"),
+            Secret::new("s").unwrap(),
+        )
+    }
 
     #[test]
     fn field_lists_are_trimmed_and_must_name_something() {
-        assert!(check_field_list(&FIELDS, " id , status").is_ok());
         assert_eq!(
-            field_names(" id , status").collect::<Vec<_>>(),
+            scheme().listed_fields(" id , status").unwrap(),
             ["id", "status"]
         );
-        let signed = SignedFields::from_list(" id , status");
+        let signed = SignedFields::from_names(&["id", "status"]);
         assert_eq!(signed.iter().collect::<Vec<_>>(), ["id", "status"]);
         assert!(signed.contains("status") && !signed.contains("stat"));
         for bad in ["", "  ", "id,,status", "id,", ",id"] {
             assert_eq!(
-                check_field_list(&FIELDS, bad).unwrap_err().kind(),
+                scheme().listed_fields(bad).unwrap_err().kind(),
                 ErrorKind::MalformedHeader,
                 "{bad:?}"
             );
         }
+    }
+
+    #[test]
+    fn field_lists_are_bounded() {
+        let err = scheme().listed_fields("id,status, id").unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::MalformedHeader);
+        assert_eq!(
+            err.to_string(),
+            "the `x-fields` header lists its field 1 again as field 3"
+        );
+        let at_limit = (0..FieldConcatSha256::MAX_FIELDS)
+            .map(|n| format!("f{n}"))
+            .collect::<Vec<_>>()
+            .join(",");
+        assert!(scheme().listed_fields(&at_limit).is_ok());
+        let over = format!("{at_limit},g");
+        assert_eq!(
+            scheme().listed_fields(&over).unwrap_err().to_string(),
+            "the `x-fields` header lists 33 fields; at most 32 are accepted"
+        );
+        assert!(scheme().listed_fields("a.b.c.d").is_ok());
+        assert_eq!(
+            scheme()
+                .listed_fields("id,a.b.c.d.e")
+                .unwrap_err()
+                .to_string(),
+            "the `x-fields` header names, as field 2, a path of more than 4 dot-separated parts"
+        );
+    }
+
+    /// What verifying `body` under `fields` costs: `(error kind, bytes parsed, bytes hashed)`.
+    fn work(fields: &str, body: &str) -> (Option<ErrorKind>, usize, usize) {
+        let zero_hash = "0".repeat(64);
+        let headers = [("x-fields", fields), ("x-hash", zero_hash.as_str())];
+        let (outcome, parsed, hashed) =
+            crate::work::measure(|| scheme().verify(&headers, body.as_bytes()));
+        (outcome.err().map(|error| error.kind()), parsed, hashed)
+    }
+
+    /// Counts, not times: whatever the fields header lists, verification parses at most
+    /// `MAX_PATH_PARTS` times the body and hashes at most twice its bytes (both `null`
+    /// spellings), so it stays within a small multiple of hashing the body once.
+    #[test]
+    fn verification_work_is_bounded_by_the_body_whatever_the_header() {
+        const CHUNK: usize = 8 * 1024;
+        let chunk = "x".repeat(CHUNK);
+        let big = "x".repeat(32 * CHUNK);
+        let names = |prefix: &str| (0..32).map(|n| format!("{prefix}f{n}")).collect::<Vec<_>>();
+        let members = |names: &[String]| {
+            names
+                .iter()
+                .map(|name| format!(r#""{name}":"{chunk}""#))
+                .collect::<Vec<_>>()
+                .join(",")
+        };
+        let flat = names("");
+        let nested = names("");
+        let cases = [
+            // The reported attack: one field listed 4,000 times.
+            (
+                "a field listed 4,000 times",
+                vec!["a"; 4000].join(","),
+                format!(r#"{{"a":"{big}"}}"#),
+            ),
+            // 32 distinct large fields after a null: both spellings are hashed.
+            (
+                "32 large fields after a null",
+                format!("n,{}", flat[..31].join(",")),
+                format!(r#"{{"n":null,{}}}"#, members(&flat)),
+            ),
+            // 32 dotted names into one large nested object: it is parsed once.
+            (
+                "32 dotted names into one object",
+                nested
+                    .iter()
+                    .map(|name| format!("x.{name}"))
+                    .collect::<Vec<_>>()
+                    .join(","),
+                format!(r#"{{"x":{{{}}}}}"#, members(&nested)),
+            ),
+            // The deepest path, with keys that group it every other way.
+            (
+                "a four-part path through nested objects",
+                "a.b.c.d,a.b.c,a.b".to_owned(),
+                format!(r#"{{"a":{{"b":{{"c":{{"d":"{big}"}}}}}},"a.b":{{"c.d":1}},"a.b.c":2}}"#),
+            ),
+        ];
+        for (what, fields, body) in cases {
+            let (kind, parsed, hashed) = work(&fields, &body);
+            assert!(kind.is_some(), "{what}: refused (the hash is zeros)");
+            let limit = body.len() * FieldConcatSha256::MAX_PATH_PARTS;
+            assert!(
+                parsed <= limit,
+                "{what}: parsed {parsed} bytes of a {} body",
+                body.len()
+            );
+            assert!(
+                hashed <= 2 * body.len(),
+                "{what}: hashed {hashed} bytes of a {} body",
+                body.len()
+            );
+        }
+
+        // The repeated name is refused before anything is hashed.
+        let (kind, _, hashed) = work(&vec!["a"; 4000].join(","), &format!(r#"{{"a":"{big}"}}"#));
+        assert_eq!((kind, hashed), (Some(ErrorKind::MalformedHeader), 0));
+        // Each nested object is parsed once: 32 names through `x` parse it once, not 32 times.
+        let body = format!(r#"{{"x":{{{}}}}}"#, members(&nested));
+        let dotted = nested
+            .iter()
+            .map(|n| format!("x.{n}"))
+            .collect::<Vec<_>>()
+            .join(",");
+        let (_, parsed, _) = work(&dotted, &body);
+        assert!(
+            parsed < 2 * body.len() + 64,
+            "parsed {parsed} of {}",
+            body.len()
+        );
     }
 }

@@ -48,29 +48,17 @@ pub(crate) enum FieldText<'a> {
 impl<'a> FieldText<'a> {
     /// Applies the sender's rules: a string as is, an integer as its digits, any other number as
     /// JavaScript prints it, `true`/`false`, and `null` left for the caller to spell.
-    pub(crate) fn of(name: &str, value: FieldValue<'a>) -> Result<Self, Error> {
+    pub(crate) fn of(value: FieldValue<'a>) -> Result<Self, FieldProblem> {
         Ok(match value {
             FieldValue::String(text) => Self::Text(text),
             FieldValue::Number(token) => {
-                Self::Text(javascript_number_text(token).ok_or_else(|| {
-                    Error::missing_signed_field(name, FieldProblem::MalformedNumber)
-                })?)
+                Self::Text(javascript_number_text(token).ok_or(FieldProblem::MalformedNumber)?)
             }
             FieldValue::Bool(true) => Self::Text(Cow::Borrowed("true")),
             FieldValue::Bool(false) => Self::Text(Cow::Borrowed("false")),
             FieldValue::Null => Self::Null,
-            FieldValue::Object => {
-                return Err(Error::missing_signed_field(
-                    name,
-                    FieldProblem::NotScalar { found: "an object" },
-                ));
-            }
-            FieldValue::Array => {
-                return Err(Error::missing_signed_field(
-                    name,
-                    FieldProblem::NotScalar { found: "an array" },
-                ));
-            }
+            FieldValue::Object => return Err(FieldProblem::NotScalar { found: "an object" }),
+            FieldValue::Array => return Err(FieldProblem::NotScalar { found: "an array" }),
         })
     }
 }

@@ -18,7 +18,7 @@ mod salted_md5;
 mod shared_secret;
 mod tag;
 
-pub use field_concat::{FieldConcatSha256, SignedFields};
+pub use field_concat::{FieldConcatSha256, NullSpelling, SignedFields};
 pub use fields::{FieldSource, FieldValue};
 pub use hmac_sha256::HmacSha256;
 pub use salted_md5::{Part, SaltedMd5};

@@ -4,7 +4,7 @@ use std::borrow::Cow;
 
 use md5::{Digest, Md5};
 
-use crate::error::{FieldProblem, SignatureLocation};
+use crate::error::{FieldProblem, FieldRef, SignatureLocation};
 use crate::verify::fields::FieldText;
 use crate::verify::{FieldSource, Tag};
 use crate::{EmptySecret, Error, Secret};
@@ -113,11 +113,12 @@ impl SaltedMd5 {
             match part {
                 Part::Secret(secret) => hash.update(secret.expose_secret()),
                 Part::Field(name) => {
-                    let absent = || {
-                        Error::missing_signed_field(name, FieldProblem::Absent { listed_in: None })
+                    let unusable = |problem| {
+                        Error::missing_signed_field(FieldRef::Named(name.clone()), problem)
                     };
+                    let absent = || unusable(FieldProblem::Absent);
                     let value = payload.field(&[name])?.ok_or_else(absent)?;
-                    match FieldText::of(name, value)? {
+                    match FieldText::of(value).map_err(unusable)? {
                         FieldText::Text(text) => hash.update(text.as_bytes()),
                         FieldText::Null => return Err(absent()),
                     }

@@ -150,8 +150,8 @@ impl Voximplant {
                 "the batch holds no callback",
             ));
         }
+        require_distinct(&callbacks)?;
         for (index, head) in callbacks.iter().enumerate() {
-            head.require(index)?;
             self.check(head)
                 .map_err(|error| error.context(Head::path(index)))?;
         }
@@ -207,9 +207,7 @@ impl Provider for Voximplant {
             || None,
             "",
         )?;
-        for (index, head) in callbacks.iter().enumerate() {
-            head.require(index)?;
-        }
+        require_distinct(&callbacks)?;
         Self::notification(callbacks, &verified)
     }
 
@@ -477,6 +475,21 @@ impl<'a> Head<'a> {
         json::from_str_seed(text, seed, || Some(known), "")
             .map_err(|error| error.under(&path(doubled)))
     }
+}
+
+/// Checks that every callback has what its hash needs and that no callback appears twice: the
+/// hash does not cover a callback's data, so a batch repeating a captured callback with other
+/// data would otherwise reach the handler twice under one idempotency key.
+fn require_distinct(callbacks: &[Head<'_>]) -> Result<(), Error> {
+    let mut seen = std::collections::HashMap::with_capacity(callbacks.len());
+    for (index, head) in callbacks.iter().enumerate() {
+        head.require(index)?;
+        let identity = (head.account_id(), head.callback_id.map_or(0, |id| id.value));
+        if let Some(first) = seen.insert(identity, index) {
+            return Err(Error::repeated_item(index, first));
+        }
+    }
+    Ok(())
 }
 
 /// The inner object of `{"<kind>": {...}}`, the doubly nested form; `None` for the flat form.
