@@ -17,8 +17,10 @@ use http::{HeaderName, StatusCode};
 /// Match on [`kind`](Error::kind) to decide what to do; answer the sender with
 /// [`status`](Error::status). The [`Display`](fmt::Display) text is meant for the person
 /// debugging the integration and is safe to log.
+#[derive(Clone)]
 pub struct Error(Box<Inner>);
 
+#[derive(Clone)]
 struct Inner {
     detail: Detail,
     /// Where in a batch the error happened, e.g. `callback 2`.
@@ -111,7 +113,7 @@ impl ErrorKind {
     }
 }
 
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, thiserror::Error)]
 enum Detail {
     #[error("the `{0}` header is missing")]
     MissingHeader(HeaderName),

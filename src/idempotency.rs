@@ -15,11 +15,6 @@ impl IdempotencyKey {
         Self(key.into())
     }
 
-    /// `kind:value`, the usual shape: an event type and the reference it carries.
-    pub(crate) fn scoped(scope: &str, value: &str) -> Self {
-        Self(format!("{scope}:{value}"))
-    }
-
     /// The key as text.
     pub fn as_str(&self) -> &str {
         &self.0

@@ -30,8 +30,18 @@ const TOO_DEEP: &str = "a value nests deeper than 128 levels";
 /// over raw values without a depth limit, and whoever parses a kept value later should not meet
 /// one it could not parse.
 pub(crate) fn check_depth<E: de::Error>(raw: &RawValue) -> Result<(), E> {
+    check_text_depth(raw.get())
+}
+
+/// [`check_depth`] of a whole body, before a known event that did not fit its model is
+/// delivered with it: the limit holds for what hookproof hands on, parsed or not.
+pub(crate) fn check_body_depth(text: &str) -> Result<(), Error> {
+    check_text_depth::<serde_json::Error>(text).map_err(|_| Error::payload_syntax("JSON", TOO_DEEP))
+}
+
+fn check_text_depth<E: de::Error>(text: &str) -> Result<(), E> {
     let (mut depth, mut in_string, mut escaped) = (0usize, false, false);
-    for &byte in raw.get().as_bytes() {
+    for &byte in text.as_bytes() {
         match (in_string, escaped, byte) {
             (true, true, _) => escaped = false,
             (true, false, b'\\') => escaped = true,
@@ -222,6 +232,54 @@ impl<'de, E: KnownEvents + From<UnknownEvent>> Payload<'de, E> {
     }
 }
 
+/// The event an envelope without its payload member holds: an unknown event keeps `null`; a
+/// known one is read from `null`, which fails as data (and so drifts).
+pub(crate) fn absent_payload<E: KnownEvents + From<UnknownEvent>>(
+    event_type: &str,
+    known: &Cell<Option<&'static str>>,
+    path: &str,
+) -> Result<E, Error> {
+    Payload::<E>::Deferred(RawValue::NULL).finish(event_type, known, path)
+}
+
+/// An optional envelope member that describes an event without identifying it (a timestamp, a
+/// customer id): text as sent, a number as its token, and `None` for `null` or any other shape,
+/// so that its drift never fails a delivery. The raw body keeps whatever was sent.
+#[derive(Debug, Default)]
+pub(crate) struct LenientText {
+    seen: bool,
+    text: Option<String>,
+}
+
+impl LenientText {
+    /// Reads the member, refusing it given twice.
+    pub(crate) fn set_once<'de, A: MapAccess<'de>>(
+        &mut self,
+        map: &mut A,
+        field: &'static str,
+    ) -> Result<(), A::Error> {
+        let raw: &'de RawValue = map.next_value()?;
+        if std::mem::replace(&mut self.seen, true) {
+            return Err(de::Error::duplicate_field(field));
+        }
+        self.text = scalar_text(raw).map(Cow::into_owned);
+        Ok(())
+    }
+
+    /// The text read, if any.
+    pub(crate) fn into_text(self) -> Option<String> {
+        self.text
+    }
+}
+
+/// A raw JSON string's text or a number's token; `None` for anything else.
+pub(crate) fn scalar_text(raw: &RawValue) -> Option<Cow<'_, str>> {
+    match field_value(raw).ok()? {
+        FieldValue::String(text) | FieldValue::Number(text) => Some(text),
+        _ => None,
+    }
+}
+
 /// A provider's envelope: the top-level object around an event's payload.
 pub(crate) trait Envelope<'de>: Default {
     /// What the envelope is, for messages (`a Platnova webhook object`).
@@ -310,6 +368,15 @@ pub(crate) fn sort_unique<K: Ord + std::ops::Deref<Target = str>, V, E: de::Erro
 /// object's path.
 pub(crate) fn repeated_key<E: de::Error>(key: &str) -> E {
     E::custom(repeated_key_message(key))
+}
+
+/// Reads an optional value whose `null` means the same as its absence: the type's default.
+pub(crate) fn null_as_default<'de, D, T>(deserializer: D) -> Result<T, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de> + Default,
+{
+    Ok(Option::<T>::deserialize(deserializer)?.unwrap_or_default())
 }
 
 /// Syntax messages from serde_json are fixed texts with a position; they quote no input.

@@ -14,9 +14,11 @@
 //! - **Constant time.** Digests are decoded to fixed lengths and compared with `subtle`.
 //! - **Secrets never leak.** [`Secret`] prints as `[REDACTED]` and is zeroized on drop; no
 //!   error message contains a secret, a digest derived from one, or the body.
-//! - **Typed events that stay forward compatible.** Each provider's `Event` has a variant per
-//!   documented event type and an `Unknown` variant that keeps the payload; a known event whose
-//!   payload does not match is an error naming the event type and the JSON path.
+//! - **No verified delivery is lost to payload drift.** Each provider's `Event` has a variant per
+//!   documented event type, `Unknown` for a type hookproof does not know (payload kept), and
+//!   `Drifted` for a known type whose payload does not fit its model: it carries the error with
+//!   its JSON path and the raw body (see [`Drifted`]) instead of a 422 the provider would retry
+//!   and then drop. Each provider's `strict()` refuses it instead, for development.
 //! - **Money is never a float.** [`Amount`] keeps the decimal text as sent.
 //!
 //! # Providers
@@ -137,6 +139,25 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
+//! # Payload drift
+//!
+//! A known event whose payload does not fit arrives as `Event::Drifted`; a handler stores it and
+//! answers 200, since it is authentic. Authenticity errors are never softened this way.
+//!
+//! ```
+//! use hookproof::{Provider, Secret, platnova::{Event, Platnova}};
+//!
+//! let platnova = Platnova::new(Secret::new("pn_live_9f8e7d6c5b4a")?);
+//! let headers = [("X-WEBHOOK-SECRET", "pn_live_9f8e7d6c5b4a")];
+//! let body = br#"{"event":"transfer.success","data":{"reference":"T1","amount":"lots","status":"success"}}"#;
+//! match platnova.verify_and_parse(&headers, body)?.event {
+//!     Event::TransferSuccess(transfer) => println!("{}", transfer.amount),
+//!     Event::Drifted(drifted) => assert_eq!(drifted.error().json_path(), Some("data.amount")),
+//!     _ => {}
+//! }
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
 //! # Schemes
 //!
 //! The verification schemes are public in [`verify`] and work on their own, for providers
@@ -169,6 +190,7 @@ mod macros;
 
 mod amount;
 pub mod dangerous;
+mod drift;
 mod error;
 mod form;
 mod headers;
@@ -204,6 +226,7 @@ pub mod actix;
 pub mod axum;
 
 pub use amount::{Amount, AmountError};
+pub use drift::Drifted;
 pub use error::{Error, ErrorKind};
 pub use headers::{HeaderLookup, Headers};
 pub use id::Id;

@@ -98,6 +98,10 @@ macro_rules! event_enum {
             /// An event type this version of hookproof does not know, kept with its payload
             /// as sent, so nothing is lost and a new type never fails the request.
             Unknown($unknown),
+            /// A known event type whose payload does not have the documented shape: verified,
+            /// kept with the error and the raw body rather than refused (see
+            /// [`Drifted`](crate::Drifted)).
+            Drifted(crate::Drifted),
         }
 
         #[allow(deprecated)] // Deprecated variants are still parsed.
@@ -110,6 +114,7 @@ macro_rules! event_enum {
                 match self {
                     $( Self::$variant(_) => $wire, )+
                     Self::Unknown(unknown) => unknown.event_type(),
+                    Self::Drifted(drifted) => drifted.event_type(),
                 }
             }
         }

@@ -8,25 +8,54 @@ use serde::de::{self, Deserialize, Deserializer, Visitor};
 
 use crate::Error;
 
-/// Seconds since the Unix epoch, as providers send them (a JSON integer or decimal text).
+/// A Unix timestamp as providers send it: a JSON integer or decimal text, in seconds, or in
+/// milliseconds when it is 10¹² or more (InPlayer's `subscription.rebill.failed` sends
+/// `1669043475000`; in seconds that would be the year 54,860).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct UnixTime(i64);
+pub struct UnixTime {
+    millis: i64,
+}
 
 impl UnixTime {
+    /// Values from this one up are milliseconds.
+    pub const MILLISECONDS_FROM: i64 = 1_000_000_000_000;
+
     /// The timestamp `secs` seconds after the epoch (before it, if negative).
     pub const fn from_secs(secs: i64) -> Self {
-        Self(secs)
+        Self {
+            millis: secs.saturating_mul(1000),
+        }
     }
 
-    /// Seconds since the epoch.
+    /// The timestamp `millis` milliseconds after the epoch.
+    pub const fn from_millis(millis: i64) -> Self {
+        Self { millis }
+    }
+
+    /// What a provider's number means: milliseconds from [`MILLISECONDS_FROM`](Self::MILLISECONDS_FROM)
+    /// (in either direction), seconds below.
+    pub const fn from_sent(value: i64) -> Self {
+        if value >= Self::MILLISECONDS_FROM || value <= -Self::MILLISECONDS_FROM {
+            Self::from_millis(value)
+        } else {
+            Self::from_secs(value)
+        }
+    }
+
+    /// Whole seconds since the epoch (rounded towards the past).
     pub const fn as_secs(self) -> i64 {
-        self.0
+        self.millis.div_euclid(1000)
+    }
+
+    /// Milliseconds since the epoch.
+    pub const fn as_millis(self) -> i64 {
+        self.millis
     }
 
     /// The same instant as a [`SystemTime`].
     pub fn to_system_time(self) -> SystemTime {
-        let offset = Duration::from_secs(self.0.unsigned_abs());
-        if self.0 >= 0 {
+        let offset = Duration::from_millis(self.millis.unsigned_abs());
+        if self.millis >= 0 {
             UNIX_EPOCH + offset
         } else {
             UNIX_EPOCH - offset
@@ -35,8 +64,12 @@ impl UnixTime {
 }
 
 impl fmt::Display for UnixTime {
+    /// Seconds, with milliseconds when there are any.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.0.fmt(f)
+        match self.millis.rem_euclid(1000) {
+            0 => self.as_secs().fmt(f),
+            millis => write!(f, "{}.{millis:03}", self.as_secs()),
+        }
     }
 }
 
@@ -48,23 +81,23 @@ impl<'de> Deserialize<'de> for UnixTime {
             type Value = UnixTime;
 
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a Unix timestamp in whole seconds")
+                f.write_str("a Unix timestamp in whole seconds or milliseconds")
             }
 
-            fn visit_i64<E: de::Error>(self, secs: i64) -> Result<UnixTime, E> {
-                Ok(UnixTime(secs))
+            fn visit_i64<E: de::Error>(self, value: i64) -> Result<UnixTime, E> {
+                Ok(UnixTime::from_sent(value))
             }
 
-            fn visit_u64<E: de::Error>(self, secs: u64) -> Result<UnixTime, E> {
-                i64::try_from(secs)
-                    .map(UnixTime)
+            fn visit_u64<E: de::Error>(self, value: u64) -> Result<UnixTime, E> {
+                i64::try_from(value)
+                    .map(UnixTime::from_sent)
                     .map_err(|_| E::custom("the Unix timestamp is out of range"))
             }
 
             fn visit_str<E: de::Error>(self, text: &str) -> Result<UnixTime, E> {
-                text.parse()
-                    .map(UnixTime)
-                    .map_err(|_| E::custom("expected a Unix timestamp in whole seconds"))
+                text.parse().map(UnixTime::from_sent).map_err(|_| {
+                    E::custom("expected a Unix timestamp in whole seconds or milliseconds")
+                })
             }
         }
 
@@ -143,6 +176,20 @@ impl Freshness {
     }
 }
 
+impl Freshness {
+    /// [`check`](Self::check), refusing an absent timestamp as stale: nothing shows the event
+    /// is fresh.
+    pub(crate) fn check_present(&self, at: Option<UnixTime>) -> Result<(), Error> {
+        match at {
+            Some(at) => self.check(at),
+            None => Err(Error::new(
+                crate::ErrorKind::StaleTimestamp,
+                "the body has no signed timestamp, and this receiver requires a fresh one",
+            )),
+        }
+    }
+}
+
 impl fmt::Debug for Freshness {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Freshness")
@@ -195,6 +242,15 @@ mod tests {
             UNIX_EPOCH - Duration::from_secs(1)
         );
         assert!(serde_json::from_str::<UnixTime>("1.5").is_err());
+        // 10^12 and above are milliseconds (InPlayer's subscription.rebill.failed).
+        let millis = serde_json::from_str::<UnixTime>("1669043475000").unwrap();
+        assert_eq!(
+            (millis.as_secs(), millis.as_millis()),
+            (1_669_043_475, 1_669_043_475_000)
+        );
+        let just_below = serde_json::from_str::<UnixTime>("999999999999").unwrap();
+        assert_eq!(just_below.as_secs(), 999_999_999_999);
+        assert_eq!(UnixTime::from_millis(1_500).to_string(), "1.500");
         assert!(serde_json::from_str::<UnixTime>("18446744073709551615").is_err());
     }
 }

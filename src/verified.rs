@@ -6,6 +6,7 @@
 //! record of the same facts that every parsed notification carries.
 
 use std::fmt;
+use std::sync::Arc;
 
 use crate::secret::KeyId;
 
@@ -70,7 +71,7 @@ impl<E: fmt::Debug> fmt::Debug for Verified<'_, E> {
 #[derive(Clone, PartialEq, Eq)]
 pub struct Provenance {
     key_id: KeyId,
-    body: Box<[u8]>,
+    body: Arc<[u8]>,
 }
 
 impl Provenance {
@@ -82,6 +83,11 @@ impl Provenance {
     /// The body exactly as received.
     pub fn raw_body(&self) -> &[u8] {
         &self.body
+    }
+
+    /// The body, shared rather than copied.
+    pub(crate) fn shared_body(&self) -> Arc<[u8]> {
+        Arc::clone(&self.body)
     }
 }
 

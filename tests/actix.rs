@@ -53,7 +53,23 @@ fn configure(config: &mut web::ServiceConfig) {
         .app_data(web::Data::new(common::inplayer()))
         .app_data(web::Data::new(common::cedar()))
         .app_data(web::Data::new(common::voximplant()))
-        .app_data(web::Data::new(common::platfone()))
+        .app_data(web::Data::new(common::platfone()));
+    routes(config);
+}
+
+/// The same routes with receivers that refuse drifted payloads.
+fn configure_strict(config: &mut web::ServiceConfig) {
+    config
+        .app_data(web::Data::new(common::strict::platnova()))
+        .app_data(web::Data::new(common::strict::inplayer()))
+        .app_data(web::Data::new(common::strict::cedar()))
+        .app_data(web::Data::new(common::strict::voximplant()))
+        .app_data(web::Data::new(common::strict::platfone()));
+    routes(config);
+}
+
+fn routes(config: &mut web::ServiceConfig) {
+    config
         .route("/webhooks/platnova", web::post().to(platnova))
         .route("/webhooks/inplayer", web::post().to(inplayer))
         .route("/webhooks/cedar", web::post().to(cedar))
@@ -76,6 +92,24 @@ async fn text(response: ServiceResponse) -> (u16, String) {
     let status = response.status().as_u16();
     let body = actix_test::read_body(response).await;
     (status, String::from_utf8(body.to_vec()).unwrap())
+}
+
+#[actix_web::test]
+async fn a_strict_receiver_refuses_drifted_payloads_with_422() {
+    let app = actix_test::init_service(App::new().configure(configure_strict)).await;
+    let drifted = common::drifted_cases();
+    assert_eq!(drifted.len(), 5, "one per provider");
+    for case in drifted {
+        let request = test_request(&case.path(), case.request).to_request();
+        let (status, body) = text(actix_test::call_service(&app, request).await).await;
+        assert_eq!(
+            (status, body.as_str()),
+            (422, "unexpected payload"),
+            "{} {}",
+            case.provider,
+            case.what
+        );
+    }
 }
 
 #[actix_web::test]

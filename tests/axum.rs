@@ -53,6 +53,27 @@ from_state! {
 }
 
 fn app() -> Router {
+    routes().with_state(AppState {
+        platnova: common::platnova(),
+        inplayer: common::inplayer(),
+        cedar: common::cedar(),
+        voximplant: common::voximplant(),
+        platfone: common::platfone(),
+    })
+}
+
+/// The same routes with receivers that refuse drifted payloads.
+fn strict_app() -> Router {
+    routes().with_state(AppState {
+        platnova: common::strict::platnova(),
+        inplayer: common::strict::inplayer(),
+        cedar: common::strict::cedar(),
+        voximplant: common::strict::voximplant(),
+        platfone: common::strict::platfone(),
+    })
+}
+
+fn routes() -> Router<AppState> {
     Router::new()
         .route(
             "/webhooks/platnova",
@@ -85,13 +106,6 @@ fn app() -> Router {
                 describe(&[n.event_type()], &n)
             }),
         )
-        .with_state(AppState {
-            platnova: common::platnova(),
-            inplayer: common::inplayer(),
-            cedar: common::cedar(),
-            voximplant: common::voximplant(),
-            platfone: common::platfone(),
-        })
 }
 
 fn http_request(path: &str, signed: SignedRequest) -> Request<Body> {
@@ -107,6 +121,27 @@ async fn answer(request: Request<Body>) -> (StatusCode, String) {
     let status = response.status();
     let body = response.into_body().collect().await.unwrap().to_bytes();
     (status, String::from_utf8(body.to_vec()).unwrap())
+}
+
+#[tokio::test]
+async fn a_strict_receiver_refuses_drifted_payloads_with_422() {
+    let drifted = common::drifted_cases();
+    assert_eq!(drifted.len(), 5, "one per provider");
+    for case in drifted {
+        let response = strict_app()
+            .oneshot(http_request(&case.path(), case.request))
+            .await
+            .unwrap();
+        let status = response.status();
+        let body = response.into_body().collect().await.unwrap().to_bytes();
+        assert_eq!(
+            (status.as_u16(), &body[..]),
+            (422, &b"unexpected payload"[..]),
+            "{} {}",
+            case.provider,
+            case.what
+        );
+    }
 }
 
 #[tokio::test]

@@ -54,11 +54,11 @@ fn the_spec_worked_example_verifies_through_the_provider() {
     let Event::BusinessKycStatusChanged(kyc) = &notification.event else {
         panic!()
     };
-    assert_eq!(kyc.id.as_u64(), Some(1234));
+    assert_eq!(kyc.id.as_ref().and_then(|id| id.as_u64()), Some(1234));
     assert_eq!(kyc.status, KycStatus::Valid);
     assert_eq!(
         notification.idempotency_key().unwrap().as_str(),
-        "BusinessKycStatusChanged:1234:VALID"
+        "BusinessKycStatusChanged:id=4:1234,status=5:VALID"
     );
 }
 
@@ -77,8 +77,9 @@ fn statuses_are_typed_and_unknown_values_are_kept() {
         panic!()
     };
     assert_eq!(kyc.status, KycStatus::Other("SUSPENDED".into()));
-    assert_eq!(kyc.id.to_string(), "m_77");
-    assert_eq!(kyc.id.as_u64(), None);
+    let id = kyc.id.unwrap();
+    assert_eq!(id.to_string(), "m_77");
+    assert_eq!(id.as_u64(), None);
 }
 
 #[test]
@@ -113,7 +114,11 @@ fn a_body_without_a_known_type_is_unknown_with_its_raw_body() {
     };
     assert_eq!(unknown.event_type(), "");
     assert_eq!(unknown.body().get(), body);
-    assert_eq!(notification.idempotency_key(), None);
+    // The key is still what the hash covers, under no event name.
+    assert_eq!(
+        notification.idempotency_key().unwrap().as_str(),
+        ":id=1:1,status=5:VALID"
+    );
 
     let named = receive(r#"{"event":"BusinessInvoicePaid","id":1,"status":"PAID"}"#).unwrap();
     assert_eq!(named.event_type(), "BusinessInvoicePaid");
@@ -168,32 +173,37 @@ fn unsigned_fields_are_reported_and_can_be_required() {
 }
 
 #[test]
-fn the_request_uuid_is_exposed_and_keys_idempotency() {
-    let request = signed_request(
-        &secret(),
-        sample("BusinessKycStatusChanged").unwrap().body,
+fn the_key_is_what_the_hash_covers_never_the_request_uuid() {
+    let body = sample("BusinessKycStatusChanged").unwrap().body;
+    let receive_with_uuid = |uuid: &str| {
+        let request = signed_request(&secret(), body, SIGNED_FIELDS)
+            .unwrap()
+            .with_header("X-Webhook-Request-UUID", uuid);
+        Cedar::new(secret())
+            .verify_and_parse(&request.headers, &request.body)
+            .unwrap()
+    };
+    let first = receive_with_uuid("fa8ff1ec-8eed-44fc-a84b-5a6ffc2b531f");
+    assert_eq!(
+        first.request_uuid.as_deref(),
+        Some("fa8ff1ec-8eed-44fc-a84b-5a6ffc2b531f"),
+        "kept for logs"
+    );
+    assert_eq!(
+        first.idempotency_key().unwrap().as_str(),
+        "BusinessKycStatusChanged:id=4:1234,status=5:VALID"
+    );
+    // The same signed request replayed with a fresh (unsigned) UUID is the same delivery.
+    let replay = receive_with_uuid("00000000-0000-4000-8000-000000000000");
+    assert_eq!(replay.idempotency_key(), first.idempotency_key());
+    // Regrouped values that hash alike do not share a key: each text carries its length.
+    let regrouped = receive_with(
+        &Cedar::new(secret()),
+        r#"{"event":"BusinessKycStatusChanged","id":"1","status":"234VALID"}"#,
         SIGNED_FIELDS,
     )
-    .unwrap()
-    .with_header(
-        "X-Webhook-Request-UUID",
-        "fa8ff1ec-8eed-44fc-a84b-5a6ffc2b531f",
-    );
-    let notification = Cedar::new(secret())
-        .verify_and_parse(&request.headers, &request.body)
-        .unwrap();
-    assert_eq!(
-        notification.request_uuid.as_deref(),
-        Some("fa8ff1ec-8eed-44fc-a84b-5a6ffc2b531f")
-    );
-    assert_eq!(
-        notification.idempotency_key().unwrap().as_str(),
-        "fa8ff1ec-8eed-44fc-a84b-5a6ffc2b531f"
-    );
-    assert_eq!(
-        notification.derived_key().unwrap().as_str(),
-        "BusinessKycStatusChanged:1234:VALID"
-    );
+    .unwrap();
+    assert_ne!(regrouped.idempotency_key(), first.idempotency_key());
 }
 
 #[test]
@@ -237,12 +247,19 @@ fn shape_content_type_and_tampering() {
         "an array cannot be signed"
     );
 
-    let err = receive_with(
-        &Cedar::new(secret()),
-        r#"{"event":"BusinessKycStatusChanged","id":1,"status":2}"#,
-        &["id"],
-    )
-    .unwrap_err();
+    // A status of the wrong type drifts: delivered with the error, or refused when strict.
+    let body = r#"{"event":"BusinessKycStatusChanged","id":1,"status":2}"#;
+    let drifted = receive_with(&Cedar::new(secret()), body, &["id"]).unwrap();
+    let Event::Drifted(drift) = &drifted.event else {
+        panic!("{drifted:?}")
+    };
+    assert_eq!(drift.error().json_path(), Some("status"));
+    assert_eq!(drift.raw_body(), body.as_bytes());
+    assert_eq!(
+        drifted.idempotency_key().unwrap().as_str(),
+        "BusinessKycStatusChanged:id=1:1"
+    );
+    let err = receive_with(&Cedar::new(secret()).strict(), body, &["id"]).unwrap_err();
     assert_eq!(
         (err.kind(), err.json_path(), err.event_type()),
         (

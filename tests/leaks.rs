@@ -53,11 +53,13 @@ fn replace_header(request: SignedRequest, name: &str, value: &str) -> SignedRequ
 
 /// One refused request per place a sender-chosen name can reach an error.
 fn cases() -> Vec<(&'static str, Result<(), Error>)> {
-    let pn = Receiver::new(Platnova::new(secret("pn_test")));
-    let ip = Receiver::new(InPlayer::new(secret("ip_test")));
-    let cd = Receiver::new(Cedar::new(secret("cedar_test")));
-    let vx = Receiver::new(voximplant::test_receiver());
-    let pf = Receiver::new(Platfone::new(platfone_scheme()));
+    // Strict, so that payloads of the wrong shape are refused: a drifted event carries the
+    // same error, which must not leak either.
+    let pn = Receiver::new(Platnova::new(secret("pn_test")).strict());
+    let ip = Receiver::new(InPlayer::new(secret("ip_test")).strict());
+    let cd = Receiver::new(Cedar::new(secret("cedar_test")).strict());
+    let vx = Receiver::new(voximplant::test_receiver().strict());
+    let pf = Receiver::new(Platfone::new(platfone_scheme()).strict());
     let salt = secret(voximplant::TEST_SALT);
     let api_key = secret(voximplant::TEST_API_KEY);
     let pn_signed = |body: String| platnova::signed_request(&secret("pn_test"), body);
@@ -266,7 +268,10 @@ fn cases() -> Vec<(&'static str, Result<(), Error>)> {
                 // The hash covers ids only: the request stays signed with other data.
                 let signed = vx_signed(min_balance.into());
                 let body = String::from_utf8(signed.body.clone()).unwrap();
-                signed.with_body(body.replace("\"USD\"", &format!("{{\"{TOKEN}\":\"{EMAIL}\"}}")))
+                signed.with_body(body.replace(
+                    "\"is_min_credit\": false",
+                    &format!("\"is_min_credit\": {{\"{TOKEN}\":\"{EMAIL}\"}}"),
+                ))
             }),
         ),
         // Platfone

@@ -6,7 +6,8 @@
 //! an HMAC ([`FieldConcatSha256`], where the text rules are documented). Only the listed fields
 //! are protected: [`Notification::signed_fields`] says which, and
 //! [`Cedar::require_fields`] refuses requests that do not cover the fields you rely on. There
-//! is no timestamp or nonce, so de-duplicate with [`Notification::idempotency_key`].
+//! is no timestamp or nonce, so de-duplicate with [`Notification::idempotency_key`], which is
+//! made of what the hash covers (never the unsigned `X-Webhook-Request-UUID`).
 //!
 //! **What was verified is what is returned.** The body is read once into its members, with a
 //! key given twice refused (at the top level and inside any object a signed path goes through);
@@ -80,16 +81,20 @@ use std::marker::PhantomData;
 use http::HeaderName;
 use serde_json::value::RawValue;
 
+use crate::drift::DriftPolicy;
 use crate::headers::expect_content_type;
 use crate::json::{self, JsonFields, JsonObject, KnownEvents, KnownSeed};
 use crate::verify::{FieldConcatSha256, NullSpelling, SignedFields};
-use crate::{Delivery, Error, Headers, IdempotencyKey, KeyRing, Provenance, Provider, Verified};
+use crate::{
+    Delivery, Drifted, Error, Headers, IdempotencyKey, KeyRing, Provenance, Provider, Verified,
+};
 
 /// Receives Cedar webhooks.
 #[derive(Debug, Clone)]
 pub struct Cedar {
     scheme: FieldConcatSha256,
     expected: Option<EventKind>,
+    drift: DriftPolicy,
 }
 
 /// What verifying a Cedar request establishes besides the key.
@@ -133,6 +138,7 @@ impl Cedar {
         Self {
             scheme: FieldConcatSha256::new(Self::FIELDS_HEADER, Self::HASH_HEADER, keys),
             expected: None,
+            drift: DriftPolicy::Deliver,
         }
     }
 
@@ -154,6 +160,15 @@ impl Cedar {
     #[must_use]
     pub fn with_null(mut self, spelling: NullSpelling) -> Self {
         self.scheme = self.scheme.with_null(spelling);
+        self
+    }
+
+    /// Refuses a known event whose payload does not have the modelled shape
+    /// ([`PayloadData`](crate::ErrorKind::PayloadData), 422) instead of delivering it as
+    /// [`Event::Drifted`]. Off by default; meant for development.
+    #[must_use]
+    pub fn strict(mut self) -> Self {
+        self.drift = DriftPolicy::Refuse;
         self
     }
 
@@ -193,8 +208,8 @@ impl Cedar {
         payload: &JsonObject<'_>,
         verified: Verified<'_, Evidence>,
     ) -> Result<Notification, Error> {
-        let event = self.event(payload, verified.body())?;
         let provenance = verified.provenance();
+        let event = self.event(payload, verified.body(), &provenance)?;
         let (_, evidence) = verified.into_parts();
         Ok(Notification {
             event,
@@ -204,7 +219,12 @@ impl Cedar {
         })
     }
 
-    fn event(&self, payload: &JsonObject<'_>, body: &[u8]) -> Result<Event, Error> {
+    fn event(
+        &self,
+        payload: &JsonObject<'_>,
+        body: &[u8],
+        provenance: &Provenance,
+    ) -> Result<Event, Error> {
         let named = EVENT_TYPE_KEYS
             .into_iter()
             .find_map(|key| payload.get(key).map(|raw| (key, raw)))
@@ -232,7 +252,11 @@ impl Cedar {
                 }));
             }
         };
-        payload.deserialize_seed(KnownSeed::<Event>(kind, PhantomData), Some(kind))
+        let read = payload.deserialize_seed(KnownSeed::<Event>(kind, PhantomData), Some(kind));
+        self.drift.apply(read, |error| {
+            json::check_body_depth(json::body_text(body)?)?;
+            Ok(Event::Drifted(Drifted::new(kind, error, provenance)))
+        })
     }
 }
 
@@ -277,25 +301,17 @@ impl Notification {
         self.event.event_type()
     }
 
-    /// `X-Webhook-Request-UUID` when Cedar sent it, else the event type, `id` and `status`
-    /// (`BusinessKycStatusChanged:1234:VALID`); `None` for an unknown event without the header.
-    ///
-    /// Cedar describes the UUID as an id "for debugging requests in webhook logs" and does not
-    /// say whether a retry keeps it; a receiver that must catch retries can key on
-    /// [`derived_key`](Self::derived_key) instead.
+    /// The event type and the signed fields' names and values as hashed
+    /// (`BusinessKycStatusChanged:id=4:1234,status=5:VALID`): what the hash covers, and so what a
+    /// retry or a replay repeats. `X-Webhook-Request-UUID` is not signed and plays no part: a
+    /// replay with a fresh UUID is the same delivery. `None` only for a notification parsed
+    /// without verification, which has no signed fields.
     pub fn idempotency_key(&self) -> Option<IdempotencyKey> {
-        match &self.request_uuid {
-            Some(uuid) => Some(IdempotencyKey::new(uuid.clone())),
-            None => self.derived_key(),
-        }
-    }
-
-    /// The event type, `id` and `status`, which stay the same when a delivery is retried.
-    pub fn derived_key(&self) -> Option<IdempotencyKey> {
-        let (id, status) = self.event.id_and_status()?;
+        self.signed_fields.iter().next()?;
         Some(IdempotencyKey::new(format!(
-            "{}:{id}:{status}",
-            self.event_type()
+            "{}:{}",
+            self.event_type(),
+            self.signed_fields.key_text()
         )))
     }
 

@@ -1,7 +1,8 @@
 //! InPlayer's event resources, grouped by shape.
 //!
-//! InPlayer documents its resources by example only, so fields its examples do not always carry
-//! are optional; a field that is present must still have its documented type. Every value arrives
+//! InPlayer documents its resources by example only, and the idempotency key is the envelope's
+//! `id`, so every resource field is optional; a field that is present must still have its
+//! documented type, or the event arrives as [`Event::Drifted`]. Every value arrives
 //! as text and is typed where the meaning is clear: ids and Unix timestamps as numbers, amounts as
 //! exact decimals, booleans from `true`/`false`/`1`/`0`.
 
@@ -67,6 +68,12 @@ event_enum! {
         CustomerUpdated(CustomerResource) = "customer.updated",
         /// A customer changed their password.
         CustomerPasswordUpdated(PasswordUpdate) = "customer.password.updated",
+        /// A subscription is waiting for its payment to complete (from an unmerged branch of
+        /// InPlayer's documentation; not on the dashboard's list).
+        SubscribePending(PaymentResource) = "subscribe.pending",
+        /// A subscription's recurring charge failed (from an unmerged branch of InPlayer's
+        /// documentation; not on the dashboard's list).
+        SubscriptionRebillFailed(RebillFailure) = "subscription.rebill.failed",
     }
 }
 
@@ -130,6 +137,32 @@ pub struct PaymentResource {
     pub is_partial: Option<bool>,
     /// For refunds: the merchant's note.
     pub note: Option<String>,
+    /// The voucher used: a code, or `0` or empty when none was.
+    pub voucher_code: Option<String>,
+    /// The price before a voucher's discount.
+    pub full_amount: Option<Amount>,
+    /// The voucher's discount, in percent.
+    pub discount_percent: Option<Amount>,
+    /// The customer's id, as some events name it.
+    pub consumer_id: Option<u64>,
+}
+
+/// The resource of `subscription.rebill.failed`.
+#[derive(Debug, Clone, Deserialize)]
+#[non_exhaustive]
+pub struct RebillFailure {
+    /// The amount the charge tried to take.
+    pub attempted_charge_amount: Option<Amount>,
+    /// The price before any discount.
+    pub full_amount: Option<Amount>,
+    /// The subscription's token.
+    pub subscription_token: Option<String>,
+    /// The merchant's id.
+    pub merchant_id: Option<u64>,
+    /// The customer's id.
+    pub consumer_id: Option<u64>,
+    /// When the charge failed (InPlayer sends milliseconds here).
+    pub timestamp: Option<UnixTime>,
 }
 
 /// The resource of a failed operation.
@@ -158,11 +191,11 @@ pub struct AccessResource {
     /// The merchant's id.
     pub merchant_id: Option<u64>,
     /// The customer's id.
-    pub consumer_id: u64,
+    pub consumer_id: Option<u64>,
     /// The customer's email.
     pub consumer_email: Option<String>,
     /// The asset's id.
-    pub item_id: u64,
+    pub item_id: Option<u64>,
     /// The asset's title.
     pub item_title: Option<String>,
     /// The access record's id.
@@ -210,9 +243,9 @@ pub struct AccessResource {
 #[non_exhaustive]
 pub struct CustomerResource {
     /// The customer's id.
-    pub id: u64,
+    pub id: Option<u64>,
     /// The customer's email.
-    pub email: String,
+    pub email: Option<String>,
     /// Whether the account is active.
     pub active: Option<bool>,
     /// Whether registration is complete.
@@ -242,7 +275,7 @@ pub struct CustomerResource {
 #[non_exhaustive]
 pub struct PasswordUpdate {
     /// The customer's id.
-    pub customer_id: u64,
+    pub customer_id: Option<u64>,
     /// The merchant's id.
     pub merchant_id: Option<u64>,
     /// The customer's email.

@@ -45,14 +45,15 @@ use std::time::Duration;
 
 use http::HeaderName;
 
+use crate::drift::DriftPolicy;
 use crate::form::{self, FormDeserializer};
 use crate::headers::expect_content_type;
 use crate::json::KnownEvents;
 use crate::time::Freshness;
 use crate::verify::HmacSha256;
 use crate::{
-    Clock, Delivery, Error, Headers, IdempotencyKey, KeyRing, Provenance, Provider, UnixTime,
-    Verified, Verifier,
+    Clock, Delivery, Drifted, Error, Headers, IdempotencyKey, KeyRing, Provenance, Provider,
+    UnixTime, Verified, Verifier,
 };
 
 /// Receives InPlayer webhooks.
@@ -60,6 +61,7 @@ use crate::{
 pub struct InPlayer {
     scheme: HmacSha256,
     freshness: Option<Freshness>,
+    drift: DriftPolicy,
 }
 
 /// A verified InPlayer webhook.
@@ -68,8 +70,9 @@ pub struct InPlayer {
 pub struct Notification {
     /// The event's unique id (`WHE-…` or a UUID); the idempotency key.
     pub id: String,
-    /// When the event happened (signed, so usable for a freshness check).
-    pub created: UnixTime,
+    /// When the event happened (signed, so usable for a freshness check); absent only if
+    /// InPlayer leaves it out.
+    pub created: Option<UnixTime>,
     /// The webhook service's version (`2.4.2`), when sent.
     pub version: Option<String>,
     /// The event and its resource.
@@ -88,12 +91,23 @@ impl InPlayer {
         Self {
             scheme: HmacSha256::new(Self::SIGNATURE_HEADER, keys).with_prefix("sha256="),
             freshness: None,
+            drift: DriftPolicy::Deliver,
         }
+    }
+
+    /// Refuses a known event whose resource does not have the documented shape
+    /// ([`PayloadData`](crate::ErrorKind::PayloadData), 422) instead of delivering it as
+    /// [`Event::Drifted`]. Off by default; meant for development.
+    #[must_use]
+    pub fn strict(mut self) -> Self {
+        self.drift = DriftPolicy::Refuse;
+        self
     }
 
     /// Refuses events whose signed `created` time is more than `tolerance` away from now, in
     /// either direction ([`StaleTimestamp`](crate::ErrorKind::StaleTimestamp),
-    /// [`FutureTimestamp`](crate::ErrorKind::FutureTimestamp)). Off by default.
+    /// [`FutureTimestamp`](crate::ErrorKind::FutureTimestamp)), or absent (`StaleTimestamp`:
+    /// nothing shows the event is fresh). Off by default.
     #[must_use]
     pub fn with_freshness(mut self, tolerance: Duration) -> Self {
         self.freshness = Some(Freshness::new(tolerance));
@@ -134,12 +148,17 @@ impl Provider for InPlayer {
     fn parse(&self, verified: Verified<'_>) -> Result<Notification, Error> {
         let mut form = form::parse(verified.body(), &ENVELOPE)?;
         let id = take_text(&mut form, "id")?;
-        let created = take_text(&mut form, "created")?
-            .parse()
-            .map(UnixTime::from_secs)
-            .map_err(|_| Error::field_type("created", "a Unix timestamp in whole seconds"))?;
+        let created = match form.remove("created") {
+            None => None,
+            Some(FormValue::Text(created)) => {
+                Some(created.parse().map(UnixTime::from_sent).map_err(|_| {
+                    Error::field_type("created", "a Unix timestamp in whole seconds")
+                })?)
+            }
+            Some(_) => return Err(Error::field_type("created", "text")),
+        };
         if let Some(freshness) = &self.freshness {
-            freshness.check(created)?;
+            freshness.check_present(created)?;
         }
         let event_type = take_text(&mut form, "type")?;
         let version = match form.remove("version") {
@@ -148,12 +167,20 @@ impl Provider for InPlayer {
             Some(_) => return Err(Error::field_type("version", "text")),
         };
         let resource = form.remove("resource").unwrap_or_else(empty_group);
+        let provenance = verified.provenance();
+        let event = self.drift.apply(
+            read_event(event_type, resource, verified.body()),
+            |error| match error.event_type().and_then(Event::known_type) {
+                Some(known) => Ok(Event::Drifted(Drifted::new(known, error, &provenance))),
+                None => Err(error),
+            },
+        )?;
         Ok(Notification {
             id,
             created,
             version,
-            event: read_event(event_type, resource, verified.body())?,
-            provenance: verified.provenance(),
+            event,
+            provenance,
         })
     }
 }

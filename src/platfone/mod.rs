@@ -46,17 +46,20 @@ use std::cell::Cell;
 
 use serde::de::{IgnoredAny, MapAccess};
 
-use crate::json::{self, Envelope, EnvelopeSeed, Payload, Str, set_once};
+use crate::drift::DriftPolicy;
+use crate::json::{self, Envelope, EnvelopeSeed, JsonObject, KnownEvents, Payload, Str, set_once};
 #[cfg(doc)]
 use crate::verify::{HmacSha256, SharedSecretHeader};
 use crate::{
-    Delivery, Error, Headers, Id, IdempotencyKey, Provenance, Provider, Verified, Verifier,
+    Delivery, Drifted, Error, Headers, Id, IdempotencyKey, Provenance, Provider, UnixTime,
+    Verified, Verifier,
 };
 
 /// Receives Platfone webhooks, authenticated by the verifier it is built with.
 #[derive(Debug, Clone)]
 pub struct Platfone<V> {
     verifier: V,
+    drift: DriftPolicy,
 }
 
 /// A verified Platfone webhook.
@@ -67,6 +70,7 @@ pub struct Notification {
     pub event_id: Option<Id>,
     /// The event and its data.
     pub event: Event,
+    key: Option<IdempotencyKey>,
     provenance: Provenance,
 }
 
@@ -74,8 +78,126 @@ impl<V: Verifier> Platfone<V> {
     /// A receiver that accepts requests `verifier` accepts. There is deliberately no constructor
     /// without one: Platfone documents no authentication, so only you know what to check.
     pub fn new(verifier: V) -> Self {
-        Self { verifier }
+        Self {
+            verifier,
+            drift: DriftPolicy::Deliver,
+        }
     }
+
+    /// Refuses a known event whose data does not have the modelled shape
+    /// ([`PayloadData`](crate::ErrorKind::PayloadData), 422) instead of delivering it as
+    /// [`Event::Drifted`]. Off by default; meant for development.
+    #[must_use]
+    pub fn strict(mut self) -> Self {
+        self.drift = DriftPolicy::Refuse;
+        self
+    }
+}
+
+impl<V> Platfone<V> {
+    /// The body read into its typed event.
+    fn read(text: &str, provenance: Provenance) -> Result<Notification, Error> {
+        let known = Cell::new(None);
+        let envelope = json::from_str_seed(
+            text,
+            EnvelopeSeed::<Fields>::new(&known),
+            || known.get(),
+            "",
+        )?;
+        let event_type = envelope
+            .type_
+            .or(envelope.event)
+            .or(envelope.event_type)
+            .unwrap_or_default();
+        let event = match envelope.data {
+            Some(data) => data.finish(&event_type, &known, "data")?,
+            None => json::absent_payload(&event_type, &known, "data")?,
+        };
+        let event_id = envelope.id.or(envelope.event_id);
+        let key = match &event_id {
+            Some(id) => Some(IdempotencyKey::new(id.to_string())),
+            None => event.activation().and_then(|activation| {
+                let status = match &event {
+                    Event::ActivationReportUpdated(_)
+                    | Event::CustomerActivationReportUpdated(_) => {
+                        activation.report_status.as_ref()?.as_str()
+                    }
+                    _ => activation.sms_status.as_ref()?.as_str(),
+                };
+                Some(activation_key(
+                    event.event_type(),
+                    activation.activation_id.as_deref()?,
+                    status,
+                    activation.updated_at?,
+                ))
+            }),
+        };
+        Ok(Notification {
+            event_id,
+            event,
+            key,
+            provenance,
+        })
+    }
+
+    /// A known event whose data did not fit, read again member by member for its id and, where
+    /// they can be read, the members its idempotency key is made of. `error` stays the answer
+    /// when the body is not a known event at all.
+    fn drifted(text: &str, error: Error, provenance: Provenance) -> Result<Notification, Error> {
+        json::check_body_depth(text)?;
+        let envelope = JsonObject::parse(text)?;
+        let event_type = match ["type", "event", "event_type"]
+            .into_iter()
+            .find_map(|member| envelope.get(member))
+        {
+            Some(raw) if raw.get().starts_with('"') => json::string_value(raw.get())?,
+            _ => return Err(error),
+        };
+        let Some(known) = Event::known_type(&event_type) else {
+            return Err(error);
+        };
+        let event_id = ["id", "event_id"]
+            .into_iter()
+            .find_map(|member| envelope.get(member))
+            .and_then(|raw| serde_json::from_str::<Id>(raw.get()).ok());
+        let key = match &event_id {
+            Some(id) => Some(IdempotencyKey::new(id.to_string())),
+            None => envelope
+                .get("data")
+                .and_then(|raw| JsonObject::parse(raw.get()).ok())
+                .and_then(|data| {
+                    let status = if known.contains("report") {
+                        "report_status"
+                    } else {
+                        "sms_status"
+                    };
+                    Some(activation_key(
+                        known,
+                        &json::scalar_text(data.get("activation_id")?)?,
+                        &json::scalar_text(data.get(status)?)?,
+                        serde_json::from_str(data.get("updated_at")?.get()).ok()?,
+                    ))
+                }),
+        };
+        Ok(Notification {
+            event_id,
+            event: Event::Drifted(Drifted::new(known, error, &provenance)),
+            key,
+            provenance,
+        })
+    }
+}
+
+/// `type:activation_id:status:updated_at`, an activation event's key when it has no id.
+fn activation_key(
+    event_type: &str,
+    activation_id: &str,
+    status: &str,
+    updated_at: UnixTime,
+) -> IdempotencyKey {
+    IdempotencyKey::new(format!(
+        "{event_type}:{activation_id}:{status}:{updated_at}"
+    ))
 }
 
 impl<V: Verifier> Provider for Platfone<V> {
@@ -94,29 +216,15 @@ impl<V: Verifier> Provider for Platfone<V> {
         Ok(Verified::new(body, key_id, ()))
     }
 
-    /// Reads a verified body.
+    /// Reads a verified body; a known event that does not fit its model is
+    /// [`Event::Drifted`] unless the receiver is [`strict`](Platfone::strict).
     fn parse(&self, verified: Verified<'_>) -> Result<Notification, Error> {
         let text = json::body_text(verified.body())?;
-        let known = Cell::new(None);
-        let envelope = json::from_str_seed(
-            text,
-            EnvelopeSeed::<Fields>::new(&known),
-            || known.get(),
-            "",
-        )?;
-        let event_type = envelope
-            .type_
-            .or(envelope.event)
-            .or(envelope.event_type)
-            .ok_or_else(|| Error::missing_field(None, "type"))?;
-        let data = envelope
-            .data
-            .ok_or_else(|| Error::missing_field(None, "data"))?;
-        Ok(Notification {
-            event_id: envelope.id.or(envelope.event_id),
-            event: data.finish(&event_type, &known, "data")?,
-            provenance: verified.provenance(),
-        })
+        let provenance = verified.provenance();
+        self.drift
+            .apply(Self::read(text, provenance.clone()), |error| {
+                Self::drifted(text, error, provenance)
+            })
     }
 }
 
@@ -128,24 +236,10 @@ impl Notification {
 
     /// The event id when the body has one; else, for an activation event, the event type, the
     /// activation id, the status the event reports a change of (`sms_status`, or `report_status`
-    /// for report events) and the update time. `None` when neither is available.
+    /// for report events) and the update time. `None` when neither is available. A drifted
+    /// event keeps its key when those members could be read.
     pub fn idempotency_key(&self) -> Option<IdempotencyKey> {
-        if let Some(id) = &self.event_id {
-            return Some(IdempotencyKey::new(id.to_string()));
-        }
-        let activation = self.event.activation()?;
-        let status = match &self.event {
-            Event::ActivationReportUpdated(_) | Event::CustomerActivationReportUpdated(_) => {
-                activation.report_status.as_ref()?.as_str()
-            }
-            _ => activation.sms_status.as_ref()?.as_str(),
-        };
-        Some(IdempotencyKey::new(format!(
-            "{}:{}:{status}:{}",
-            self.event_type(),
-            activation.activation_id.as_ref()?,
-            activation.updated_at?,
-        )))
+        self.key.clone()
     }
 
     /// The key that verified the request and the body as received.
@@ -205,5 +299,27 @@ impl Delivery for Notification {
 
     fn idempotency_key(&self) -> Option<IdempotencyKey> {
         self.idempotency_key()
+    }
+}
+
+#[cfg(all(test, feature = "testing"))]
+mod tests {
+    use super::*;
+    use crate::testing::platfone::SAMPLES;
+
+    /// The typed key and the one a drifted event's members give are the same, with or without
+    /// an event id.
+    #[test]
+    fn typed_and_drifted_keys_agree() {
+        for sample in SAMPLES {
+            let without_id = sample.body.replacen("\"id\"", "\"unused_id\"", 1);
+            for body in [sample.body, &without_id] {
+                let provenance = Verified::new(body.as_bytes(), "default".into(), ()).provenance();
+                let typed = Platfone::<()>::read(body, provenance.clone()).unwrap();
+                let drift = Error::invalid_payload(None, "data", "for the test");
+                let drifted = Platfone::<()>::drifted(body, drift, provenance).unwrap();
+                assert_eq!(typed.key, drifted.key, "{body}");
+            }
+        }
     }
 }

@@ -33,6 +33,8 @@ event_enum! {
         TransferSuccess(Transfer) = "transfer.success",
         /// A transfer failed; `reason` says why.
         TransferFailed(Transfer) = "transfer.failed",
+        /// A payment's status changed (Platnova's payment-verification guide).
+        PaymentStatusUpdated(PaymentStatusUpdate) = "payment.status.updated",
     }
 }
 
@@ -68,26 +70,41 @@ string_enum! {
     }
 }
 
+string_enum! {
+    /// A payment's status, in `payment.status.updated`.
+    pub enum PaymentStatus {
+        /// Initiated and being processed.
+        Processing = "processing",
+        /// Completed: the funds were transferred.
+        Success = "success",
+        /// Failed.
+        Failed = "failed",
+    }
+}
+
 /// `card.created` and `card.terminated`.
+///
+/// Only the reference the idempotency key is built from is required; Platnova's own pages leave
+/// out some of the rest (`card.terminated` without `card_info`).
 #[derive(Debug, Clone, Deserialize)]
 #[non_exhaustive]
 pub struct CardLifecycle {
     /// The card's id.
-    pub card_id: String,
+    pub card_id: Option<String>,
     /// The cardholder's name.
-    pub card_holder_name: String,
+    pub card_holder_name: Option<String>,
     /// The card's status after the event.
-    pub card_status: CardStatus,
+    pub card_status: Option<CardStatus>,
     /// ISO 4217 currency code.
-    pub currency: String,
+    pub currency: Option<String>,
     /// The amount involved (usually zero for these events).
-    pub amount: Amount,
+    pub amount: Option<Amount>,
     /// The card's details.
-    pub card_info: Box<CardInfo>,
+    pub card_info: Option<Box<CardInfo>>,
     /// The reference of the operation; the idempotency key.
     pub transaction_ref: String,
     /// Where the operation happened.
-    pub metadata: CardMetadata,
+    pub metadata: Option<CardMetadata>,
 }
 
 /// `card.withdrawal`, `card.charged` and `card.declined`.
@@ -95,23 +112,23 @@ pub struct CardLifecycle {
 #[non_exhaustive]
 pub struct CardTransaction {
     /// The card's id.
-    pub card_id: String,
+    pub card_id: Option<String>,
     /// The cardholder's name.
-    pub card_holder_name: String,
+    pub card_holder_name: Option<String>,
     /// The card's status.
-    pub card_status: CardStatus,
+    pub card_status: Option<CardStatus>,
     /// ISO 4217 currency code.
-    pub currency: String,
+    pub currency: Option<String>,
     /// The transaction amount.
     pub amount: Amount,
-    /// The fee charged.
-    pub fee: Amount,
+    /// The fee charged; `null` and absent are `None`.
+    pub fee: Option<Amount>,
     /// The transaction's reference; the idempotency key.
     pub transaction_ref: String,
     /// What was bought (`card.charged`) or why it was declined (`card.declined`).
     pub description: Option<String>,
     /// Merchant, terminal and channel.
-    pub metadata: CardMetadata,
+    pub metadata: Option<CardMetadata>,
 }
 
 /// `card.refund`.
@@ -119,23 +136,23 @@ pub struct CardTransaction {
 #[non_exhaustive]
 pub struct CardRefund {
     /// The card's id.
-    pub card_id: String,
+    pub card_id: Option<String>,
     /// The cardholder's name.
-    pub card_holder_name: String,
+    pub card_holder_name: Option<String>,
     /// The card's status.
-    pub card_status: CardStatus,
+    pub card_status: Option<CardStatus>,
     /// ISO 4217 currency code.
-    pub currency: String,
+    pub currency: Option<String>,
     /// The refunded amount.
     pub amount: Amount,
     /// The fee charged.
-    pub fee: Amount,
+    pub fee: Option<Amount>,
     /// The reference of the charge being refunded.
-    pub original_transaction_ref: String,
+    pub original_transaction_ref: Option<String>,
     /// The refund's own reference; the idempotency key.
     pub refund_transaction_ref: String,
     /// Merchant, terminal and channel.
-    pub metadata: CardMetadata,
+    pub metadata: Option<CardMetadata>,
 }
 
 /// `card.funded`.
@@ -143,17 +160,17 @@ pub struct CardRefund {
 #[non_exhaustive]
 pub struct CardFunding {
     /// The card's id.
-    pub card_id: String,
+    pub card_id: Option<String>,
     /// The cardholder's name.
-    pub card_holder_name: String,
+    pub card_holder_name: Option<String>,
     /// The card's status.
-    pub card_status: CardStatus,
+    pub card_status: Option<CardStatus>,
     /// ISO 4217 currency code.
-    pub currency: String,
+    pub currency: Option<String>,
     /// The amount added.
     pub amount: Amount,
     /// The fee charged.
-    pub fee: Amount,
+    pub fee: Option<Amount>,
     /// The deposit's reference; the idempotency key.
     pub transaction_ref: String,
 }
@@ -163,18 +180,18 @@ pub struct CardFunding {
 #[non_exhaustive]
 pub struct CardInfo {
     /// The card number with all but the last four digits masked.
-    pub masked_pan: String,
+    pub masked_pan: Option<String>,
     /// The last four digits.
-    pub last4: String,
+    pub last4: Option<String>,
     /// Expiry month, as sent (`"12"`).
-    pub expiry_month: String,
+    pub expiry_month: Option<String>,
     /// Expiry year, as sent (`"2025"`).
-    pub expiry_year: String,
+    pub expiry_year: Option<String>,
     /// `virtual` or `physical`.
     #[serde(rename = "type")]
-    pub card_type: String,
+    pub card_type: Option<String>,
     /// The card network (`visa`).
-    pub brand: String,
+    pub brand: Option<String>,
     /// The name printed on the card.
     pub name_on_card: Option<String>,
     /// Billing street address.
@@ -196,7 +213,7 @@ pub struct CardMetadata {
     /// The terminal; `null` when there is none.
     pub terminal: Option<Terminal>,
     /// Online, ATM or point of sale.
-    pub channel: Channel,
+    pub channel: Option<Channel>,
     /// A human-readable description.
     pub narration: Option<String>,
     /// The amount charged, sent as a string.
@@ -208,7 +225,7 @@ pub struct CardMetadata {
 #[non_exhaustive]
 pub struct Merchant {
     /// The merchant's name.
-    pub name: String,
+    pub name: Option<String>,
     /// The merchant's category (`retail`, `atm`).
     pub category: Option<String>,
 }
@@ -218,7 +235,7 @@ pub struct Merchant {
 #[non_exhaustive]
 pub struct Terminal {
     /// The terminal's id.
-    pub id: String,
+    pub id: Option<String>,
     /// Where the terminal is.
     pub location: Option<String>,
 }
@@ -230,13 +247,13 @@ pub struct VirtualAccount {
     /// The virtual account's id; the idempotency key.
     pub virtual_account_id: String,
     /// ISO 4217 currency code.
-    pub currency: String,
+    pub currency: Option<String>,
     /// The account number.
-    pub account_number: String,
+    pub account_number: Option<String>,
     /// The account holder's name.
-    pub account_name: String,
+    pub account_name: Option<String>,
     /// The bank's name.
-    pub bank_name: String,
+    pub bank_name: Option<String>,
     /// The bank's code.
     pub bank_code: Option<String>,
     /// ACH routing number (US).
@@ -251,24 +268,102 @@ pub struct VirtualAccount {
     pub bank_address: Option<String>,
 }
 
-/// `account.funded`.
+/// `account.funded`, in either shape Platnova documents: the webhooks page's
+/// (`transaction_ref`, `paid_amount`, `fee`) and the receiving-payments guide's
+/// (`transaction_id`, `payer_name`, `reference`, `timestamp`, the amount as a string).
 #[derive(Debug, Clone, Deserialize)]
+#[serde(try_from = "AccountFundingFields")]
 #[non_exhaustive]
 pub struct AccountFunding {
     /// The virtual account's id.
-    pub virtual_account_id: String,
-    /// The amount credited after the fee.
+    pub virtual_account_id: Option<String>,
+    /// The amount credited (after the fee, where there is one).
     pub amount: Amount,
     /// The amount paid in, before the fee.
-    pub paid_amount: Amount,
+    pub paid_amount: Option<Amount>,
     /// The fee charged.
-    pub fee: Amount,
+    pub fee: Option<Amount>,
     /// ISO 4217 currency code.
-    pub currency: String,
-    /// The deposit's reference; the idempotency key.
-    pub transaction_ref: String,
+    pub currency: Option<String>,
+    /// The deposit's reference (the webhooks page's shape).
+    pub transaction_ref: Option<String>,
+    /// The transaction's id (the receiving-payments guide's shape).
+    pub transaction_id: Option<String>,
+    /// The payer's payment reference.
+    pub reference: Option<String>,
+    /// Who paid.
+    pub payer_name: Option<String>,
     /// A human-readable description.
     pub description: Option<String>,
+    /// When the payment arrived, as sent (ISO 8601).
+    pub timestamp: Option<String>,
+}
+
+impl AccountFunding {
+    /// What identifies the deposit: `transaction_ref`, else `transaction_id`, else `reference`.
+    pub fn deposit_reference(&self) -> &str {
+        self.transaction_ref
+            .as_deref()
+            .or(self.transaction_id.as_deref())
+            .or(self.reference.as_deref())
+            .unwrap_or_default()
+    }
+}
+
+/// [`AccountFunding`] as read, before checking that something identifies the deposit.
+#[derive(Deserialize)]
+struct AccountFundingFields {
+    virtual_account_id: Option<String>,
+    amount: Amount,
+    paid_amount: Option<Amount>,
+    fee: Option<Amount>,
+    currency: Option<String>,
+    transaction_ref: Option<String>,
+    transaction_id: Option<String>,
+    reference: Option<String>,
+    payer_name: Option<String>,
+    description: Option<String>,
+    timestamp: Option<String>,
+}
+
+impl TryFrom<AccountFundingFields> for AccountFunding {
+    type Error = &'static str;
+
+    fn try_from(fields: AccountFundingFields) -> Result<Self, Self::Error> {
+        if fields.transaction_ref.is_none()
+            && fields.transaction_id.is_none()
+            && fields.reference.is_none()
+        {
+            return Err("missing field `transaction_ref`");
+        }
+        Ok(Self {
+            virtual_account_id: fields.virtual_account_id,
+            amount: fields.amount,
+            paid_amount: fields.paid_amount,
+            fee: fields.fee,
+            currency: fields.currency,
+            transaction_ref: fields.transaction_ref,
+            transaction_id: fields.transaction_id,
+            reference: fields.reference,
+            payer_name: fields.payer_name,
+            description: fields.description,
+            timestamp: fields.timestamp,
+        })
+    }
+}
+
+/// `payment.status.updated`, from Platnova's payment-verification guide.
+#[derive(Debug, Clone, Deserialize)]
+#[non_exhaustive]
+pub struct PaymentStatusUpdate {
+    /// The transaction's id; with the status, the idempotency key.
+    pub transaction_id: String,
+    /// The payment's reference.
+    pub payment_reference: Option<String>,
+    /// The new status.
+    pub status: PaymentStatus,
+    /// When the payment was processed, as sent (ISO 8601).
+    pub processed_at: Option<String>,
 }
 
 /// `customer.approved` and `customer.rejected`.
@@ -278,11 +373,11 @@ pub struct CustomerReview {
     /// The customer's id; the idempotency key.
     pub id: String,
     /// First name.
-    pub first_name: String,
+    pub first_name: Option<String>,
     /// Last name.
-    pub last_name: String,
+    pub last_name: Option<String>,
     /// Email address.
-    pub email: String,
+    pub email: Option<String>,
     /// Phone number.
     pub phone: Option<String>,
     /// Why the documents were rejected (`customer.rejected` only).
@@ -298,16 +393,17 @@ pub struct Transfer {
     /// The amount sent.
     pub amount: Amount,
     /// ISO 4217 currency code.
-    pub currency: String,
+    pub currency: Option<String>,
     /// The fee charged.
-    pub fee: Amount,
+    pub fee: Option<Amount>,
     /// The outcome.
     pub status: TransferStatus,
     /// Why the transfer failed (`transfer.failed` only).
     pub reason: Option<String>,
     /// The beneficiary, with the fields of whichever rail the transfer used (boxed: it is large,
-    /// and every Platnova event would otherwise be as large as it).
-    #[serde(default)]
+    /// and every Platnova event would otherwise be as large as it). `null` or absent reads as
+    /// empty.
+    #[serde(default, deserialize_with = "crate::json::null_as_default")]
     pub metadata: Box<Beneficiary>,
 }
 

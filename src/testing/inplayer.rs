@@ -82,6 +82,8 @@ pub const SAMPLES: &[Sample] = samples!("inplayer", "form";
     Documented "customer.registered",
     Documented "customer.updated",
     Assembled "customer.password.updated",
+    Assembled "subscribe.pending",
+    Assembled "subscription.rebill.failed",
 );
 
 /// The sample for `event_type`.

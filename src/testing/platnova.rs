@@ -18,7 +18,9 @@ pub fn signed_request(secret: &Secret, body: impl Into<Vec<u8>>) -> SignedReques
     }
 }
 
-/// Every event's example from Platnova's webhook documentation.
+/// Every event's example from Platnova's documentation: the webhooks page, and for
+/// `payment.status.updated` the payment-verification guide (which sends no `timestamp` or
+/// `customer_id`).
 pub const SAMPLES: &[Sample] = samples!("platnova", "json";
     Documented "card.created",
     Documented "card.terminated",
@@ -33,6 +35,7 @@ pub const SAMPLES: &[Sample] = samples!("platnova", "json";
     Documented "customer.rejected",
     Documented "transfer.success",
     Documented "transfer.failed",
+    Documented "payment.status.updated",
 );
 
 /// The sample for `event_type`.

@@ -81,28 +81,53 @@ pub enum NullSpelling {
     Empty,
 }
 
-/// The fields a verified signature covered, in the order they were hashed.
+/// The fields a verified signature covered, in the order they were hashed, with the text each
+/// contributed.
 ///
 /// Anything else in the body was not protected by the signature.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct SignedFields(
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct SignedFields {
     /// The names, trimmed, joined with `,` (which no name contains).
-    String,
-);
+    names: String,
+    /// Each field's text as hashed, `null` spelled `null`.
+    texts: Vec<Box<str>>,
+}
 
 impl SignedFields {
+    #[cfg(test)]
     fn from_names(names: &[&str]) -> Self {
-        Self(names.join(","))
+        Self {
+            names: names.join(","),
+            texts: Vec::new(),
+        }
     }
 
     /// The field names, as the fields header listed them.
     pub fn iter(&self) -> impl Iterator<Item = &str> {
-        self.0.split(',').filter(|name| !name.is_empty())
+        self.names.split(',').filter(|name| !name.is_empty())
+    }
+
+    /// The signed names and texts as one key, each text prefixed with its length so that no
+    /// two different lists read the same (the hash itself joins them without separators):
+    /// `id=4:1234,status=5:VALID`.
+    pub(crate) fn key_text(&self) -> String {
+        self.iter()
+            .zip(&self.texts)
+            .map(|(name, text)| format!("{name}={}:{text}", text.len()))
+            .collect::<Vec<_>>()
+            .join(",")
     }
 
     /// Whether the signature covered `name`.
     pub fn contains(&self, name: &str) -> bool {
         self.iter().any(|signed| signed == name)
+    }
+}
+
+impl std::fmt::Debug for SignedFields {
+    /// The names only: the values are body content.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list().entries(self.iter()).finish()
     }
 }
 
@@ -169,7 +194,8 @@ impl FieldConcatSha256 {
         }
         let tag = Tag::<32>::from_hex(headers.required(&self.hash_header)?)
             .map_err(|problem| Error::malformed_signature(self.location(), problem))?;
-        let prefixes = self.hash_fields(&names, payload)?;
+        let mut texts = Vec::with_capacity(names.len());
+        let prefixes = self.hash_fields(&names, payload, Some(&mut texts))?;
         let key_id = self
             .secrets
             .find(|secret| {
@@ -180,7 +206,13 @@ impl FieldConcatSha256 {
             })
             .cloned()
             .ok_or_else(|| Error::signature_mismatch(self.location(), self.secrets.len()))?;
-        Ok((key_id, SignedFields::from_names(&names)))
+        Ok((
+            key_id,
+            SignedFields {
+                names: names.join(","),
+                texts,
+            },
+        ))
     }
 
     /// Reads `body` as a JSON object (a key given twice is refused) and verifies its fields.
@@ -200,7 +232,7 @@ impl FieldConcatSha256 {
     pub fn sign(&self, fields: &[&str], payload: &dyn FieldSource) -> Result<String, Error> {
         let list = fields.join(",");
         let names = self.listed_fields(&list)?;
-        let [first, second] = self.hash_fields(&names, payload)?;
+        let [first, second] = self.hash_fields(&names, payload, None)?;
         let prefix = first.or(second).unwrap_or_default();
         Ok(hex::encode(with_secret(&prefix, self.secrets.first())))
     }
@@ -240,11 +272,13 @@ impl FieldConcatSha256 {
     }
 
     /// SHA-256 states over the listed fields' text, before the secret, one per `null` spelling
-    /// tried: `null`, and (only when a `null` was met) the empty string.
+    /// tried: `null`, and (only when a `null` was met) the empty string. Each field's text goes
+    /// to `texts` too, when given.
     fn hash_fields(
         &self,
         names: &[&str],
         payload: &dyn FieldSource,
+        mut texts: Option<&mut Vec<Box<str>>>,
     ) -> Result<[Option<Sha256>; 2], Error> {
         let mut word = (self.null != NullSpelling::Empty).then(Sha256::new);
         let mut empty = (self.null == NullSpelling::Empty).then(Sha256::new);
@@ -257,6 +291,12 @@ impl FieldConcatSha256 {
             let value = resolve(payload, name, field)?;
             let text = FieldText::of(value)
                 .map_err(|problem| Error::missing_signed_field(field(), problem))?;
+            if let Some(texts) = texts.as_deref_mut() {
+                texts.push(match &text {
+                    FieldText::Text(text) => (**text).into(),
+                    FieldText::Null => "null".into(),
+                });
+            }
             let FieldText::Text(text) = text else {
                 if std::mem::take(&mut fork_at_null) {
                     empty = word.clone();

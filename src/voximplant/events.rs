@@ -1,7 +1,11 @@
 //! The data of each Voximplant callback kind, after Voximplant's generated API clients.
 //!
 //! Dates and times are kept as the text Voximplant sends (`YYYY-MM-DD`, and
-//! `YYYY-MM-DD HH:mm:ss` in UTC); amounts are exact decimals.
+//! `YYYY-MM-DD HH:mm:ss` in UTC); amounts are exact decimals. The idempotency key is the
+//! callback's account and id, so a field is required only when the callback means nothing
+//! without it: a payment's or an invoice's amount, a status change's new status. Every other
+//! field is optional (Voximplant's own structure pages mark many of them so); a list that is
+//! absent or `null` reads as empty.
 
 use serde::Deserialize;
 use serde_json::value::RawValue;
@@ -191,9 +195,9 @@ string_enum! {
 #[non_exhaustive]
 pub struct AccountDocumentUploaded {
     /// The document's id.
-    pub account_document_id: u64,
+    pub account_document_id: Option<u64>,
     /// When it was uploaded (UTC).
-    pub uploaded: String,
+    pub uploaded: Option<String>,
     /// The verification name (type).
     pub verification_name: Option<String>,
     /// The account holder's legal status, as sent.
@@ -205,7 +209,7 @@ pub struct AccountDocumentUploaded {
 #[non_exhaustive]
 pub struct AccountDocumentVerified {
     /// The document's id.
-    pub account_document_id: u64,
+    pub account_document_id: Option<u64>,
     /// The verification outcome.
     pub account_document_status: DocumentStatus,
     /// When it was uploaded (UTC).
@@ -223,9 +227,9 @@ pub struct AccountDocumentVerified {
 #[non_exhaustive]
 pub struct RegulationAddressUploaded {
     /// The proof of address's id.
-    pub regulation_address_id: u64,
+    pub regulation_address_id: Option<u64>,
     /// When it was uploaded (UTC).
-    pub uploaded: String,
+    pub uploaded: Option<String>,
     /// Whether the account belongs to an individual.
     pub is_individual: Option<bool>,
     /// The address's name.
@@ -237,7 +241,7 @@ pub struct RegulationAddressUploaded {
 #[non_exhaustive]
 pub struct RegulationAddressVerified {
     /// The proof of address's id.
-    pub regulation_address_id: u64,
+    pub regulation_address_id: Option<u64>,
     /// `VERIFIED` or `DECLINED`.
     pub regulation_address_status: RegulationAddressStatus,
     /// When it was uploaded (UTC).
@@ -255,7 +259,7 @@ pub struct RegulationAddressVerified {
 #[non_exhaustive]
 pub struct RegulationAddressDocumentsRequested {
     /// The proof of address's id.
-    pub regulation_address_id: u64,
+    pub regulation_address_id: Option<u64>,
     /// The address's name.
     pub regulation_address_name: Option<String>,
     /// The verification status.
@@ -273,7 +277,7 @@ pub struct RegulationAddressDocumentsRequested {
 #[non_exhaustive]
 pub struct HistoryReport {
     /// The report's id.
-    pub history_report_id: u64,
+    pub history_report_id: Option<u64>,
     /// Whether the report was built.
     pub success: Option<bool>,
     /// When it was ordered (UTC).
@@ -285,9 +289,9 @@ pub struct HistoryReport {
 #[non_exhaustive]
 pub struct Payment {
     /// The transaction's id.
-    pub transaction_id: u64,
+    pub transaction_id: Option<u64>,
     /// The transaction's type.
-    pub transaction_type: String,
+    pub transaction_type: Option<String>,
     /// The amount, in the account's currency.
     pub amount: Amount,
 }
@@ -308,6 +312,7 @@ pub struct MinBalance {
 #[non_exhaustive]
 pub struct Subscriptions {
     /// The subscriptions concerned.
+    #[serde(default, deserialize_with = "crate::json::null_as_default")]
     pub subscriptions: Vec<Subscription>,
 }
 
@@ -317,15 +322,15 @@ pub struct Subscriptions {
 pub struct Subscription {
     /// `PHONE_NUM`, `SIP_REGISTRATION`, `PLAN`, …
     #[serde(rename = "type")]
-    pub subscription_type: String,
+    pub subscription_type: Option<String>,
     /// What is subscribed, e.g. the phone number.
-    pub name: String,
+    pub name: Option<String>,
     /// The cost (renewed and frozen subscriptions).
     pub cost: Option<Amount>,
     /// The next renewal date (renewed subscriptions).
     pub next_renewal: Option<String>,
     /// The phone numbers or SIP registrations the subscription is attached to.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::json::null_as_default")]
     pub details: Vec<SubscriptionDetails>,
 }
 
@@ -335,12 +340,12 @@ pub struct Subscription {
 pub struct SubscriptionDetails {
     /// `PHONE` or `SIP_REGISTRATION`.
     #[serde(rename = "type")]
-    pub details_type: String,
+    pub details_type: Option<String>,
     /// The phone numbers, for `PHONE`.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::json::null_as_default")]
     pub phone_numbers: Vec<SubscribedPhoneNumber>,
     /// The SIP registrations, for `SIP_REGISTRATION`.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::json::null_as_default")]
     pub sip_registrations: Vec<SipRegistration>,
 }
 
@@ -349,9 +354,9 @@ pub struct SubscriptionDetails {
 #[non_exhaustive]
 pub struct SubscribedPhoneNumber {
     /// The phone number's id.
-    pub phone_id: u64,
+    pub phone_id: Option<u64>,
     /// The phone number.
-    pub phone_number: String,
+    pub phone_number: Option<String>,
 }
 
 /// A SIP registration, by id.
@@ -359,7 +364,7 @@ pub struct SubscribedPhoneNumber {
 #[non_exhaustive]
 pub struct SipRegistration {
     /// The SIP registration's id.
-    pub sip_registration_id: u64,
+    pub sip_registration_id: Option<u64>,
 }
 
 /// `sip_registration_fail`.
@@ -367,6 +372,7 @@ pub struct SipRegistration {
 #[non_exhaustive]
 pub struct SipRegistrationsFailed {
     /// The failed registrations.
+    #[serde(default, deserialize_with = "crate::json::null_as_default")]
     pub sip_registrations: Vec<FailedSipRegistration>,
 }
 
@@ -375,9 +381,9 @@ pub struct SipRegistrationsFailed {
 #[non_exhaustive]
 pub struct FailedSipRegistration {
     /// The SIP registration's id.
-    pub sip_registration_id: u64,
+    pub sip_registration_id: Option<u64>,
     /// The SIP status code.
-    pub status_code: String,
+    pub status_code: Option<String>,
     /// The error message.
     pub error_message: Option<String>,
 }
@@ -387,6 +393,7 @@ pub struct FailedSipRegistration {
 #[non_exhaustive]
 pub struct SipRegistrationsRecovered {
     /// The recovered registrations.
+    #[serde(default, deserialize_with = "crate::json::null_as_default")]
     pub sip_registrations: Vec<SipRegistration>,
 }
 
@@ -395,9 +402,10 @@ pub struct SipRegistrationsRecovered {
 #[non_exhaustive]
 pub struct ExpiringCallerIds {
     /// The caller IDs about to expire.
+    #[serde(default, deserialize_with = "crate::json::null_as_default")]
     pub callerids: Vec<String>,
     /// When they expire (`YYYY-MM-DD`).
-    pub expiration_date: String,
+    pub expiration_date: Option<String>,
 }
 
 /// `transcription_complete`.
@@ -405,13 +413,13 @@ pub struct ExpiringCallerIds {
 #[non_exhaustive]
 pub struct TranscriptionComplete {
     /// The recording's URL.
-    pub record_url: String,
+    pub record_url: Option<String>,
     /// The transcription's URL (needs authorization parameters and `record_id` to open).
-    pub transcription_url: String,
+    pub transcription_url: Option<String>,
     /// The call session history id.
-    pub call_session_history_id: u64,
+    pub call_session_history_id: Option<u64>,
     /// What the transcription cost.
-    pub transcription_cost: Amount,
+    pub transcription_cost: Option<Amount>,
 }
 
 /// `sms_inbound`.
@@ -419,11 +427,11 @@ pub struct TranscriptionComplete {
 #[non_exhaustive]
 pub struct InboundSms {
     /// The sender's number.
-    pub source_number: String,
+    pub source_number: Option<String>,
     /// The receiving number.
-    pub destination_number: String,
+    pub destination_number: Option<String>,
     /// The message.
-    pub sms_body: String,
+    pub sms_body: Option<String>,
 }
 
 /// `phone_number_activation_status_changed`.
@@ -431,7 +439,7 @@ pub struct InboundSms {
 #[non_exhaustive]
 pub struct PhoneNumberActivation {
     /// The phone number.
-    pub phone_number: String,
+    pub phone_number: Option<String>,
     /// The new activation status, as sent.
     pub activation_status: String,
 }
@@ -441,9 +449,9 @@ pub struct PhoneNumberActivation {
 #[non_exhaustive]
 pub struct ExpiringAgreement {
     /// When the waiting period ends (`YYYY-MM-DD`).
-    pub expiration_date: String,
+    pub expiration_date: Option<String>,
     /// Days left.
-    pub until_expiration: i64,
+    pub until_expiration: Option<i64>,
 }
 
 /// `expired_agreement`.
@@ -451,6 +459,7 @@ pub struct ExpiringAgreement {
 #[non_exhaustive]
 pub struct ExpiredAgreement {
     /// The expired agreements' document ids.
+    #[serde(default, deserialize_with = "crate::json::null_as_default")]
     pub document_ids: Vec<u64>,
 }
 
@@ -459,9 +468,9 @@ pub struct ExpiredAgreement {
 #[non_exhaustive]
 pub struct RestoredAgreementStatus {
     /// The agreement document's id.
-    pub document_id: u64,
+    pub document_id: Option<u64>,
     /// The new end of the waiting period (`YYYY-MM-DD`).
-    pub expiration_date: String,
+    pub expiration_date: Option<String>,
 }
 
 /// `next_charge_alert`.
@@ -469,9 +478,9 @@ pub struct RestoredAgreementStatus {
 #[non_exhaustive]
 pub struct NextChargeAlert {
     /// The price of all plans renewing on the 1st of the month, in the account's currency.
-    pub required_money: Amount,
+    pub required_money: Option<Amount>,
     /// The money missing to renew them.
-    pub insufficient_funds_amount: Amount,
+    pub insufficient_funds_amount: Option<Amount>,
 }
 
 /// `expired_certificates` and `expiring_certificates`.
@@ -479,6 +488,7 @@ pub struct NextChargeAlert {
 #[non_exhaustive]
 pub struct Certificates {
     /// The certificates concerned.
+    #[serde(default, deserialize_with = "crate::json::null_as_default")]
     pub certificates: Vec<Certificate>,
 }
 
@@ -487,13 +497,13 @@ pub struct Certificates {
 #[non_exhaustive]
 pub struct Certificate {
     /// The push credential's id.
-    pub push_credential_id: u64,
+    pub push_credential_id: Option<u64>,
     /// The certificate's file name.
-    pub cert_file_name: String,
+    pub cert_file_name: Option<String>,
     /// When it expires (`YYYY-MM-DD`).
     pub expiration_date: Option<String>,
     /// The applications using it.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::json::null_as_default")]
     pub applications: Vec<String>,
 }
 
@@ -502,13 +512,13 @@ pub struct Certificate {
 #[non_exhaustive]
 pub struct AccountDocumentStatusUpdated {
     /// The document's id.
-    pub account_document_id: u64,
+    pub account_document_id: Option<u64>,
     /// The status before.
-    pub previous_account_document_status: DocumentStatus,
+    pub previous_account_document_status: Option<DocumentStatus>,
     /// The status now.
     pub account_document_status: DocumentStatus,
     /// When it changed (UTC).
-    pub update_time: String,
+    pub update_time: Option<String>,
     /// The reviewer's comment.
     pub comment: Option<String>,
     /// The account holder's legal status.
@@ -528,9 +538,9 @@ pub struct A2pSmsActivated {
 #[non_exhaustive]
 pub struct InvoiceReceived {
     /// The invoice's id.
-    pub invoice_id: u64,
+    pub invoice_id: Option<u64>,
     /// When the invoice was created.
-    pub invoice_date: String,
+    pub invoice_date: Option<String>,
     /// When it was received.
     pub receival_date: Option<String>,
     /// The amount before taxes.
@@ -538,7 +548,7 @@ pub struct InvoiceReceived {
     /// The tax.
     pub tax_amount: Option<Amount>,
     /// The invoice's currency.
-    pub currency: String,
+    pub currency: Option<String>,
 }
 
 /// `batch_task_cancelling_completed`.
@@ -546,7 +556,7 @@ pub struct InvoiceReceived {
 #[non_exhaustive]
 pub struct BatchTaskCancellingCompleted {
     /// The batch's id.
-    pub batch_id: u64,
+    pub batch_id: Option<u64>,
     /// How many tasks were cancelled.
-    pub cancelled_tasks_number: u64,
+    pub cancelled_tasks_number: Option<u64>,
 }

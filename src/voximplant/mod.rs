@@ -29,7 +29,7 @@
 //!
 //! let notification = voximplant.verify_and_parse(&[("Content-Type", "application/json")], body)?;
 //! let callback = &notification.callbacks[0];
-//! assert_eq!(callback.account.balance.as_str(), "1.5");
+//! assert_eq!(callback.account.balance.as_ref().map(|b| b.as_str()), Some("1.5"));
 //! assert_eq!(callback.idempotency_key().as_str(), "123456:42");
 //! assert!(matches!(callback.data, CallbackData::MinBalance(_)));
 //! # Ok::<(), Box<dyn std::error::Error>>(())
@@ -49,13 +49,15 @@ use serde::Deserialize;
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess};
 use serde_json::value::RawValue;
 
+use crate::drift::DriftPolicy;
 use crate::error::{SignatureLocation, SignatureProblem};
 use crate::json::{
     self, Envelope, EnvelopeSeed, JsonObject, KnownEvents, KnownSeed, Str, set_once,
 };
 use crate::verify::{FieldSource, FieldValue, Part, SaltedMd5};
 use crate::{
-    Amount, Delivery, Error, Headers, IdempotencyKey, KeyId, Provenance, Provider, Secret, Verified,
+    Amount, Delivery, Drifted, Error, Headers, IdempotencyKey, KeyId, Provenance, Provider, Secret,
+    Verified,
 };
 
 /// Receives Voximplant account callbacks.
@@ -63,6 +65,7 @@ use crate::{
 pub struct Voximplant {
     scheme: SaltedMd5,
     account_id: Option<u64>,
+    drift: DriftPolicy,
     /// Reported for every request: there is one credential pair rather than a ring.
     key_id: KeyId,
 }
@@ -90,8 +93,10 @@ pub struct Callback {
     pub data: CallbackData,
 }
 
-/// The account fields every callback carries.
-#[derive(Debug, Clone, Deserialize)]
+/// The account fields every callback carries, read leniently: they describe the account but
+/// identify nothing, so a field of another shape is `None` rather than a failed delivery (the
+/// raw body keeps what was sent).
+#[derive(Debug, Clone, Default, Deserialize)]
 #[non_exhaustive]
 pub struct Account {
     /// The account's name (`account_name`).
@@ -109,9 +114,43 @@ pub struct Account {
     #[serde(rename = "account_last_name")]
     pub last_name: Option<String>,
     /// The balance.
-    pub balance: Amount,
+    pub balance: Option<Amount>,
     /// The balance's currency (`USD`, `RUR`, `EUR`, …).
-    pub currency: String,
+    pub currency: Option<String>,
+}
+
+impl Account {
+    /// The members of a callback that are account fields.
+    const MEMBERS: [&'static str; 7] = [
+        "account_name",
+        "account_email",
+        "language_code",
+        "account_first_name",
+        "account_last_name",
+        "balance",
+        "currency",
+    ];
+
+    /// Reads the account fields among a callback's members, leniently.
+    fn read(members: &BTreeMap<Cow<'_, str>, &RawValue>) -> Self {
+        let text = |key: &str| {
+            members
+                .get(key)
+                .and_then(|raw| json::scalar_text(raw))
+                .map(Cow::into_owned)
+        };
+        Self {
+            name: text("account_name"),
+            email: text("account_email"),
+            language_code: text("language_code"),
+            first_name: text("account_first_name"),
+            last_name: text("account_last_name"),
+            balance: members
+                .get("balance")
+                .and_then(|raw| serde_json::from_str(raw.get()).ok()),
+            currency: text("currency"),
+        }
+    }
 }
 
 impl Voximplant {
@@ -126,8 +165,18 @@ impl Voximplant {
                 Part::field("callback_id"),
             ]),
             account_id: None,
+            drift: DriftPolicy::Deliver,
             key_id: KeyId::from(KeyId::DEFAULT),
         }
+    }
+
+    /// Refuses a request in which a known callback's data does not have the modelled shape
+    /// ([`PayloadData`](crate::ErrorKind::PayloadData), 422) instead of delivering that callback
+    /// as [`CallbackData::Drifted`]. Off by default; meant for development.
+    #[must_use]
+    pub fn strict(mut self) -> Self {
+        self.drift = DriftPolicy::Refuse;
+        self
     }
 
     /// Refuses callbacks for any other account
@@ -171,14 +220,19 @@ impl Voximplant {
         }
     }
 
-    fn notification(heads: Vec<Head<'_>>, verified: &Verified<'_>) -> Result<Notification, Error> {
+    fn notification(
+        &self,
+        heads: Vec<Head<'_>>,
+        verified: &Verified<'_>,
+    ) -> Result<Notification, Error> {
+        let provenance = verified.provenance();
         Ok(Notification {
             callbacks: heads
                 .into_iter()
                 .enumerate()
-                .map(|(index, head)| head.into_callback(index))
+                .map(|(index, head)| head.into_callback(index, self.drift, &provenance))
                 .collect::<Result<_, _>>()?,
-            provenance: verified.provenance(),
+            provenance,
         })
     }
 }
@@ -208,7 +262,7 @@ impl Provider for Voximplant {
             "",
         )?;
         require_distinct(&callbacks)?;
-        Self::notification(callbacks, &verified)
+        self.notification(callbacks, &verified)
     }
 
     /// Verifies every callback, then reads their data, reading the body once.
@@ -218,7 +272,7 @@ impl Provider for Voximplant {
         body: &[u8],
     ) -> Result<Notification, Error> {
         let heads = self.verified_callbacks(body)?;
-        Self::notification(heads, &Verified::new(body, self.key_id.clone(), ()))
+        self.notification(heads, &Verified::new(body, self.key_id.clone(), ()))
     }
 }
 
@@ -327,21 +381,15 @@ impl<'de: 'a, 'a> Deserialize<'de> for Number<'a> {
     }
 }
 
-/// A callback as read in one pass: what identifies it and the account fields typed, every other
-/// member (the data among them) kept raw until the hash is checked.
+/// A callback as read in one pass: what identifies it typed, every other member (the account
+/// fields and the data among them) kept raw until the hash is checked.
 #[derive(Default)]
 struct Head<'a> {
     callback_id: Option<Number<'a>>,
     account_id: Option<Number<'a>>,
     hash: Option<Cow<'a, str>>,
     callback_type: Option<Cow<'a, str>>,
-    account_name: Option<Option<String>>,
-    account_email: Option<Option<String>>,
-    language_code: Option<Option<String>>,
-    account_first_name: Option<Option<String>>,
-    account_last_name: Option<Option<String>>,
-    balance: Option<Amount>,
-    currency: Option<String>,
+    /// Every other member, the account fields and the data among them.
     members: BTreeMap<Cow<'a, str>, &'a RawValue>,
 }
 
@@ -370,25 +418,6 @@ impl<'de> Envelope<'de> for Head<'de> {
                 "type",
                 map.next_value::<Str<'de>>()?.0,
             ),
-            "account_name" => set_once(&mut self.account_name, "account_name", map.next_value()?),
-            "account_email" => {
-                set_once(&mut self.account_email, "account_email", map.next_value()?)
-            }
-            "language_code" => {
-                set_once(&mut self.language_code, "language_code", map.next_value()?)
-            }
-            "account_first_name" => set_once(
-                &mut self.account_first_name,
-                "account_first_name",
-                map.next_value()?,
-            ),
-            "account_last_name" => set_once(
-                &mut self.account_last_name,
-                "account_last_name",
-                map.next_value()?,
-            ),
-            "balance" => set_once(&mut self.balance, "balance", map.next_value()?),
-            "currency" => set_once(&mut self.currency, "currency", map.next_value()?),
             _ => match self.members.entry(key) {
                 Entry::Vacant(member) => {
                     member.insert(map.next_value()?);
@@ -420,21 +449,29 @@ impl<'a> Head<'a> {
         self.account_id.map_or(0, |id| id.value)
     }
 
-    fn into_callback(self, index: usize) -> Result<Callback, Error> {
-        let missing = |field| Error::missing_field(None, field).under(&Self::path(index));
-        let data = self.data(index)?;
+    /// The verified callback, its data typed; a known kind whose data does not fit is
+    /// [`CallbackData::Drifted`] unless `drift` refuses it.
+    fn into_callback(
+        self,
+        index: usize,
+        drift: DriftPolicy,
+        provenance: &Provenance,
+    ) -> Result<Callback, Error> {
+        let data = drift.apply(self.data(index), |error| {
+            match CallbackData::known_type(self.callback_type.as_deref().unwrap_or_default()) {
+                Some(known) => {
+                    json::check_body_depth(json::body_text(provenance.raw_body())?)?;
+                    Ok(CallbackData::Drifted(Drifted::new(
+                        known, error, provenance,
+                    )))
+                }
+                None => Err(error),
+            }
+        })?;
         Ok(Callback {
             callback_id: self.callback_id.map_or(0, |id| id.value),
             account_id: self.account_id(),
-            account: Account {
-                name: self.account_name.flatten(),
-                email: self.account_email.flatten(),
-                language_code: self.language_code.flatten(),
-                first_name: self.account_first_name.flatten(),
-                last_name: self.account_last_name.flatten(),
-                balance: self.balance.ok_or_else(|| missing("balance"))?,
-                currency: self.currency.ok_or_else(|| missing("currency"))?,
-            },
+            account: Account::read(&self.members),
             data,
         })
     }
@@ -447,6 +484,7 @@ impl<'a> Head<'a> {
             let members = self
                 .members
                 .iter()
+                .filter(|(key, _)| !Account::MEMBERS.contains(&key.as_ref()))
                 .map(|(key, value)| {
                     json::check_depth_of(value)?;
                     Ok((key.clone().into_owned(), (*value).to_owned()))
