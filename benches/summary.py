@@ -5,7 +5,8 @@ Reads criterion's estimates (target/criterion/**/new/) and the bench's own measu
 (target/criterion/<provider>_<size>/hookproof.json) and compares, in one run on one machine:
 each provider's verify_and_parse with its floor, hookproof's HMAC verification of a 1 KiB body
 with the standardwebhooks peer's, HMAC verification with raw SHA-256 on 64 KiB and 1 MiB, and
-what a Cedar fields header can make a 1 MiB body cost next to hashing that body once.
+what a Cedar fields header can make a 1 MiB body cost next to hashing that body once, and a
+real axum receiver over loopback with 64 concurrent senders with each store, next to none.
 Then the allocations per call that the bench counted. Exits non-zero if a target is missed.
 
 The provider-to-floor ratio is the bench's paired measurement (the two alternating in rounds of
@@ -120,6 +121,41 @@ def main():
                      fmt(times.get(f"cedar_headers/1MiB/{case}", float("nan"))),
                      fmt(times.get("cedar_headers/1MiB/one_field_whole_body", float("nan"))),
                      f"{ratio:.2f}", f"≤ 3.00 {'✓' if ok else '✗'}"))
+
+    receiver = own.get("receiver", {})
+    results, trips = receiver.get("results", {}), receiver.get("claim_round_trip_us", {})
+    none = results.get("none")
+    if none is None:
+        missed.append("receiver: not measured")
+    for store in ("memory", "redis", "postgres"):
+        if none is None or store not in results:
+            if store != "memory":
+                rows.append((f"receiver, {store} store: not measured (server not installed)",
+                             "-", "-", "-", "(reported)"))
+            continue
+        ours = results[store]
+        ratio = ours["per_second"] / none["per_second"]
+        target, ok = ("≥ 0.90", ratio >= 0.90) if store == "memory" else ("(reported)", True)
+        if not ok:
+            missed.append(f"receiver: {store} throughput")
+        rows.append((f"receiver, 64 senders: {store} store ÷ no store, deliveries/s",
+                     f"{ours['per_second']:.0f}/s", f"{none['per_second']:.0f}/s",
+                     f"{ratio:.2f}", f"{target} {'✓' if ok else '✗'}"))
+        rows.append((f"receiver, 64 senders: {store} store ÷ no store, p50 / p99 latency",
+                     f"{fmt(ours['p50_us'] * 1e3)} / {fmt(ours['p99_us'] * 1e3)}",
+                     f"{fmt(none['p50_us'] * 1e3)} / {fmt(none['p99_us'] * 1e3)}",
+                     f"{ours['p50_us'] / none['p50_us']:.2f} / {ours['p99_us'] / none['p99_us']:.2f}",
+                     "(reported)"))
+        if store in trips:
+            added = ours["alone_p50_us"] - none["alone_p50_us"]
+            trip = trips[store]
+            # One round trip, with a quarter of one (and 50 µs) for the machine's noise.
+            ok = added <= 1.25 * trip + 50
+            if not ok:
+                missed.append(f"receiver: {store} adds more than one round trip")
+            rows.append((f"receiver, one sender: latency {store} adds ÷ one claim round trip",
+                         fmt(added * 1e3), fmt(trip * 1e3), f"{added / trip:.2f}",
+                         f"≤ 1 round trip {'✓' if ok else '✗'}"))
 
     print(f"Measured on {machine()}; one `cargo bench` run. Times are criterion medians; a "
           "provider's ratio to its floor is the bench's paired median.\n")

@@ -2,20 +2,22 @@
 //! `http://127.0.0.1:3000/webhooks/<provider>`.
 //!
 //! ```sh
-//! cargo run --example actix_receiver --features actix
+//! cargo run --example actix_receiver --features actix,tracing
 //! cargo run --example curl_samples --features testing   # prints signed requests to paste
 //! ```
 //!
-//! Secrets come from `PLATNOVA_SECRET`, `INPLAYER_SECRET`, `CEDAR_SECRET`, `VOXIMPLANT_SALT`,
-//! `VOXIMPLANT_API_KEY` and `PLATFONE_SECRET`, with DEMO defaults; `PORT` sets the port.
+//! Each resource is wrapped in a `WebhookMiddleware`: it verifies, claims the delivery in the
+//! shared store, runs the handler and marks the delivery handled only when the handler answered
+//! 2xx. Secrets come from `PLATNOVA_SECRET`, `INPLAYER_SECRET`, `CEDAR_SECRET`,
+//! `VOXIMPLANT_SALT`, `VOXIMPLANT_API_KEY` and `PLATFONE_SECRET`, with DEMO defaults; `PORT`
+//! sets the port.
 
 #[path = "support/demo.rs"]
 mod demo;
 
-use actix_web::{App, HttpResponse, HttpServer, ResponseError, web};
+use actix_web::{App, HttpResponse, HttpServer, web};
 use demo::Receivers;
-use hookproof::Rejection;
-use hookproof::actix::Webhook;
+use hookproof::actix::{Webhook, WebhookMiddleware};
 use hookproof::cedar::Cedar;
 use hookproof::inplayer::InPlayer;
 use hookproof::platfone::Platfone;
@@ -23,87 +25,73 @@ use hookproof::platnova::Platnova;
 use hookproof::verify::HmacSha256;
 use hookproof::voximplant::Voximplant;
 
-/// Logs a refusal and answers with its status and fixed body.
-fn refuse(provider: &str, rejection: Rejection) -> HttpResponse {
-    demo::rejected(provider, &rejection);
-    rejection.error_response()
+// Platnova retries until it gets exactly 200.
+async fn platnova(Webhook(n): Webhook<Platnova>) -> &'static str {
+    demo::handled("platnova", n.event_type(), n.idempotency_key());
+    "ok"
 }
 
-async fn platnova(webhook: Result<Webhook<Platnova>, Rejection>) -> HttpResponse {
-    match webhook {
-        // Platnova retries until it gets exactly 200.
-        Ok(Webhook(n)) => {
-            demo::accepted("platnova", n.event_type(), n.idempotency_key());
-            HttpResponse::Ok().body("ok")
-        }
-        Err(rejection) => refuse("platnova", rejection),
-    }
+async fn inplayer(Webhook(n): Webhook<InPlayer>) -> &'static str {
+    demo::handled("inplayer", n.event_type(), Some(n.idempotency_key()));
+    "ok"
 }
 
-async fn inplayer(webhook: Result<Webhook<InPlayer>, Rejection>) -> HttpResponse {
-    match webhook {
-        Ok(Webhook(n)) => {
-            demo::accepted("inplayer", n.event_type(), Some(n.idempotency_key()));
-            HttpResponse::Ok().body("ok")
-        }
-        Err(rejection) => refuse("inplayer", rejection),
-    }
+async fn cedar(Webhook(n): Webhook<Cedar>) -> &'static str {
+    demo::handled("cedar", n.event_type(), n.idempotency_key());
+    "ok"
 }
 
-async fn cedar(webhook: Result<Webhook<Cedar>, Rejection>) -> HttpResponse {
-    match webhook {
-        Ok(Webhook(n)) => {
-            demo::accepted("cedar", n.event_type(), n.idempotency_key());
-            HttpResponse::Ok().body("ok")
-        }
-        Err(rejection) => refuse("cedar", rejection),
+async fn voximplant(Webhook(n): Webhook<Voximplant>) -> &'static str {
+    for callback in &n.callbacks {
+        demo::handled(
+            "voximplant",
+            callback.event_type(),
+            Some(callback.idempotency_key()),
+        );
     }
+    "ok"
 }
 
-async fn voximplant(webhook: Result<Webhook<Voximplant>, Rejection>) -> HttpResponse {
-    match webhook {
-        Ok(Webhook(n)) => {
-            for callback in &n.callbacks {
-                demo::accepted(
-                    "voximplant",
-                    callback.event_type(),
-                    Some(callback.idempotency_key()),
-                );
-            }
-            HttpResponse::Ok().body("ok")
-        }
-        Err(rejection) => refuse("voximplant", rejection),
-    }
-}
-
-async fn platfone(webhook: Result<Webhook<Platfone<HmacSha256>>, Rejection>) -> HttpResponse {
-    match webhook {
-        Ok(Webhook(n)) => {
-            demo::accepted("platfone", n.event_type(), n.idempotency_key());
-            // What third-party Platfone clients answer; Platfone documents no acknowledgement.
-            HttpResponse::Ok()
-                .content_type("application/json")
-                .body(r#"{"result":"success"}"#)
-        }
-        Err(rejection) => refuse("platfone", rejection),
-    }
+async fn platfone(Webhook(n): Webhook<Platfone<HmacSha256>>) -> HttpResponse {
+    demo::handled("platfone", n.event_type(), n.idempotency_key());
+    // What third-party Platfone clients answer; Platfone documents no acknowledgement.
+    HttpResponse::Ok()
+        .content_type("application/json")
+        .body(r#"{"result":"success"}"#)
 }
 
 #[actix_web::main]
 async fn main() -> std::io::Result<()> {
+    demo::log_outcomes();
     let receivers = Receivers::from_env();
     let server = HttpServer::new(move || {
+        let receivers = receivers.clone();
         App::new()
-            .app_data(web::Data::new(receivers.platnova.clone()))
-            .app_data(web::Data::new(receivers.inplayer.clone()))
-            .app_data(web::Data::new(receivers.cedar.clone()))
-            .app_data(web::Data::new(receivers.voximplant.clone()))
-            .app_data(web::Data::new(receivers.platfone.clone()))
-            .route("/webhooks/platnova", web::post().to(platnova))
-            .route("/webhooks/inplayer", web::post().to(inplayer))
-            .route("/webhooks/cedar", web::post().to(cedar))
-            .route("/webhooks/voximplant", web::post().to(voximplant))
-            .route("/webhooks/platfone", web::post().to(platfone))
+            .service(
+                web::resource("/webhooks/platnova")
+                    .wrap(WebhookMiddleware::new(receivers.platnova))
+                    .route(web::post().to(platnova)),
+            )
+            .service(
+                web::resource("/webhooks/inplayer")
+                    .wrap(WebhookMiddleware::new(receivers.inplayer))
+                    .route(web::post().to(inplayer)),
+            )
+            .service(
+                web::resource("/webhooks/cedar")
+                    .wrap(WebhookMiddleware::new(receivers.cedar))
+                    .route(web::post().to(cedar)),
+            )
+            .service(
+                web::resource("/webhooks/voximplant")
+                    .wrap(WebhookMiddleware::new(receivers.voximplant))
+                    .route(web::post().to(voximplant)),
+            )
+            .service(
+                web::resource("/webhooks/platfone")
+                    .wrap(WebhookMiddleware::new(receivers.platfone))
+                    .route(web::post().to(platfone)),
+            )
     })
     .bind(("127.0.0.1", demo::port()))?;
     for address in server.addrs() {

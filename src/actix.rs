@@ -1,14 +1,18 @@
-//! An actix-web 4 extractor for verified webhooks (feature `actix`).
+//! actix-web 4 integration (feature `actix`): a middleware that receives a provider's webhooks
+//! on the resources it wraps, and the extractors a handler takes them with.
 //!
-//! Register a [`Receiver`] for each provider as `web::Data<Receiver<P>>`; a handler that takes
-//! [`Webhook<P>`] then only runs for requests that verified and parsed. Like the axum extractor,
-//! it reads the raw body itself under the receiver's limit and answers a refused request with
-//! [`Rejection`]'s status and short fixed body. A handler whose receiver was not registered
-//! answers 500 ([`Rejection::NotConfigured`]).
+//! [`WebhookMiddleware`] does what the axum layer does (see [`crate::axum`]): it reads the raw
+//! body under the receiver's limit, verifies, parses and claims the delivery, runs the handler,
+//! which takes the notification with [`Webhook<P>`], and marks it handled when the response is
+//! 2xx (after the response is on its way) or gives the claim up otherwise. A duplicate is
+//! answered 200 and one being handled 409 with `Retry-After`; a refused request gets the status
+//! of its [`ErrorKind`](crate::ErrorKind) and a short fixed body. All of it is app
+//! configuration.
 //!
 //! ```
 //! use actix_web::{App, web};
-//! use hookproof::actix::Webhook;
+//! use hookproof::actix::{Webhook, WebhookMiddleware};
+//! use hookproof::delivery::MemoryStore;
 //! use hookproof::inplayer::InPlayer;
 //! use hookproof::{Receiver, Secret};
 //!
@@ -18,45 +22,209 @@
 //! }
 //!
 //! # fn main() -> Result<(), Box<dyn std::error::Error>> {
-//! let receiver = Receiver::new(InPlayer::new(Secret::new("my_inplayer_api_secret")?));
-//! let _app = App::new()
-//!     .app_data(web::Data::new(receiver))
-//!     .route("/webhooks/inplayer", web::post().to(inplayer));
+//! let receiver = Receiver::new(InPlayer::new(Secret::new("my_inplayer_api_secret")?))
+//!     .with_store(MemoryStore::new(100_000));
+//! let _app = App::new().service(
+//!     web::resource("/webhooks/inplayer")
+//!         .wrap(WebhookMiddleware::new(receiver))
+//!         .route(web::post().to(inplayer)),
+//! );
 //! # Ok(()) }
 //! ```
 
-use std::future::Future;
+use std::fmt;
+use std::future::{Future, Ready, ready};
 use std::pin::Pin;
+use std::rc::Rc;
 
-use actix_web::body::{BodyStream, to_bytes_limited};
+use actix_web::body::{BodyStream, EitherBody, MessageBody, to_bytes_limited};
+use actix_web::dev::{Payload, Service, ServiceRequest, ServiceResponse, Transform};
 use actix_web::http::StatusCode as ActixStatus;
-use actix_web::http::header::HeaderMap;
-use actix_web::{FromRequest, HttpRequest, HttpResponse, ResponseError, dev, web};
+use actix_web::http::header::{HeaderMap, RETRY_AFTER};
+use actix_web::{FromRequest, HttpMessage, HttpRequest, HttpResponse, ResponseError};
 use http::HeaderName;
 
-use crate::{Error, HeaderLookup, Headers, Provider, Receiver, Rejection};
+use crate::delivery::{Answer, Claimed, Receipt, Receiver, Reception, Rejection};
+use crate::{Error, HeaderLookup, Headers, Provider};
 
-/// A request that verified and parsed as a notification of provider `P`.
+/// A verified notification of provider `P`, put there by a [`WebhookMiddleware<P>`].
 #[derive(Debug, Clone)]
 pub struct Webhook<P: Provider>(pub P::Notification);
 
-impl<P: Provider + 'static> FromRequest for Webhook<P> {
-    type Error = Rejection;
-    type Future = Pin<Box<dyn Future<Output = Result<Self, Rejection>>>>;
+/// What the middleware hands the handler.
+struct Delivered<N>(N);
 
-    fn from_request(request: &HttpRequest, payload: &mut dev::Payload) -> Self::Future {
-        let receiver = request.app_data::<web::Data<Receiver<P>>>().cloned();
-        let headers = request.headers().clone();
-        let payload = payload.take();
+/// Receives provider `P`'s webhooks on what it wraps: see the [module docs](self).
+pub struct WebhookMiddleware<P> {
+    receiver: Receiver<P>,
+}
+
+impl<P: Provider> WebhookMiddleware<P> {
+    /// Receives with `receiver` (its limits, store and policies).
+    pub fn new(receiver: Receiver<P>) -> Self {
+        Self { receiver }
+    }
+}
+
+impl<P: fmt::Debug> fmt::Debug for WebhookMiddleware<P> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("WebhookMiddleware")
+            .field("receiver", &self.receiver)
+            .finish()
+    }
+}
+
+impl<S, B, P> Transform<S, ServiceRequest> for WebhookMiddleware<P>
+where
+    S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = actix_web::Error> + 'static,
+    B: MessageBody + 'static,
+    P: Provider + 'static,
+    P::Notification: 'static,
+{
+    type Response = ServiceResponse<EitherBody<B>>;
+    type Error = actix_web::Error;
+    type Transform = WebhookService<S, P>;
+    type InitError = ();
+    type Future = Ready<Result<Self::Transform, ()>>;
+
+    fn new_transform(&self, service: S) -> Self::Future {
+        ready(Ok(WebhookService {
+            service: Rc::new(service),
+            receiver: self.receiver.clone(),
+        }))
+    }
+}
+
+/// The service a [`WebhookMiddleware`] wraps a resource in.
+pub struct WebhookService<S, P> {
+    service: Rc<S>,
+    receiver: Receiver<P>,
+}
+
+impl<S, B, P> Service<ServiceRequest> for WebhookService<S, P>
+where
+    S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = actix_web::Error> + 'static,
+    B: MessageBody + 'static,
+    P: Provider + 'static,
+    P::Notification: 'static,
+{
+    type Response = ServiceResponse<EitherBody<B>>;
+    type Error = actix_web::Error;
+    type Future = Pin<Box<dyn Future<Output = Result<Self::Response, Self::Error>>>>;
+
+    actix_web::dev::forward_ready!(service);
+
+    fn call(&self, mut request: ServiceRequest) -> Self::Future {
+        let service = Rc::clone(&self.service);
+        let receiver = self.receiver.clone();
         Box::pin(async move {
-            let receiver = receiver.ok_or(Rejection::NotConfigured { provider: P::NAME })?;
-            receiver.check_declared_length(&headers)?;
-            let body = to_bytes_limited(BodyStream::new(payload), receiver.body_limit())
-                .await
-                .map_err(|_| Error::body_too_large(receiver.body_limit()))?
-                .map_err(|_| Rejection::BodyUnreadable)?;
-            Ok(Self(receiver.accept(&headers, &body).await?))
+            let payload = request.take_payload();
+            let received = match read_body(&receiver, request.headers(), payload).await {
+                Ok(bytes) => receiver
+                    .accept(request.headers(), &bytes)
+                    .await
+                    .map(|reception| (reception, bytes)),
+                Err(rejection) => Err(rejection),
+            };
+            let (reception, bytes) = match received {
+                Ok(received) => received,
+                Err(rejection) => {
+                    let response = rejection.error_response();
+                    return Ok(request.into_response(response).map_into_right_body());
+                }
+            };
+            if let Some(Answer {
+                status,
+                body,
+                retry_after,
+                ..
+            }) = reception.answer()
+            {
+                let mut response = HttpResponse::build(
+                    ActixStatus::from_u16(status.as_u16()).unwrap_or(ActixStatus::OK),
+                );
+                if let Some(seconds) = retry_after {
+                    response.insert_header((RETRY_AFTER, seconds));
+                }
+                let response = response
+                    .content_type("text/plain; charset=utf-8")
+                    .body(body);
+                return Ok(request.into_response(response).map_into_right_body());
+            }
+            let Reception::New(Claimed {
+                notification,
+                receipt,
+                lease,
+            }) = reception
+            else {
+                unreachable!("every other reception has its answer")
+            };
+            request.extensions_mut().insert(Delivered(notification));
+            request.extensions_mut().insert(receipt);
+            request.set_payload(Payload::from(bytes));
+            // An error or a panic in the handler drops the lease on the way out: released.
+            let response = service.call(request).await?;
+            if response.status().is_success() {
+                // After the response is on its way: completing adds no round trip to it.
+                lease.complete_detached();
+            } else {
+                // Before the answer, so that the provider's retry finds the key free.
+                lease.release_or_log().await;
+            }
+            Ok(response.map_into_left_body())
         })
+    }
+}
+
+/// The body, read under the receiver's limit.
+async fn read_body<P: Provider>(
+    receiver: &Receiver<P>,
+    headers: &HeaderMap,
+    payload: Payload,
+) -> Result<actix_web::web::Bytes, Rejection> {
+    receiver.check_declared_length(headers)?;
+    to_bytes_limited(BodyStream::new(payload), receiver.body_limit())
+        .await
+        .map_err(|_| Error::body_too_large(receiver.body_limit()))?
+        .map_err(|_| Rejection::BodyUnreadable)
+}
+
+impl<P> FromRequest for Webhook<P>
+where
+    P: Provider + 'static,
+    P::Notification: 'static,
+{
+    type Error = Rejection;
+    type Future = Ready<Result<Self, Rejection>>;
+
+    /// Takes the notification the resource's [`WebhookMiddleware<P>`] verified; without one,
+    /// the resource is misconfigured (500).
+    fn from_request(request: &HttpRequest, _payload: &mut Payload) -> Self::Future {
+        ready(
+            request
+                .extensions_mut()
+                .remove::<Delivered<P::Notification>>()
+                .map(|Delivered(notification)| Self(notification))
+                .ok_or(Rejection::NotConfigured { provider: P::NAME }),
+        )
+    }
+}
+
+impl FromRequest for Receipt {
+    type Error = Rejection;
+    type Future = Ready<Result<Self, Rejection>>;
+
+    /// Whose delivery this is and whether a store guards it, from the resource's middleware.
+    fn from_request(request: &HttpRequest, _payload: &mut Payload) -> Self::Future {
+        ready(
+            request
+                .extensions()
+                .get::<Receipt>()
+                .cloned()
+                .ok_or(Rejection::NotConfigured {
+                    provider: "hookproof",
+                }),
+        )
     }
 }
 

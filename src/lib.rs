@@ -165,17 +165,19 @@
 //!
 //! # Web frameworks
 //!
-//! With the `axum` or `actix` feature, `hookproof::axum::Webhook<P>` and
-//! `hookproof::actix::Webhook<P>` extract a verified notification in a handler. Both are thin
-//! layers over [`Receiver::receive`], which also serves any other framework: a [`Receiver`]
-//! holds a provider and a body limit, and a refused request becomes a [`Rejection`] with the
-//! status of its [`ErrorKind`] and a short fixed body.
+//! With the `axum` or `actix` feature, `hookproof::axum::WebhookLayer` and
+//! `hookproof::actix::WebhookMiddleware` receive a provider's webhooks on a route, and the
+//! handler takes the verified notification with `Webhook<P>`. Both are thin layers over
+//! [`Receiver::accept`], which also serves any other framework: a [`Receiver`] holds a provider,
+//! its limits and its store, and a refused request becomes a [`Rejection`] with the status of
+//! its [`ErrorKind`] and a short fixed body.
 //!
-//! # Duplicates and replays
+//! # Delivery guarantees
 //!
-//! [`replay`] remembers the idempotency keys of accepted notifications, in memory or in Redis
-//! (feature `redis`), so a retry or a replayed request is acknowledged without reaching the
-//! handler twice; see [`Receiver::with_replay_guard`].
+//! With a store ([`delivery`]: memory, Redis or PostgreSQL), a [`Receiver`] claims a delivery's
+//! keys before its handler runs and marks them handled only when it succeeded: nothing
+//! authentic is lost to a failed, panicked, cancelled or crashed attempt, and nothing handled is
+//! handled again as new; see [`Receiver::with_store`].
 //!
 //! # Testing your handlers
 //!
@@ -190,6 +192,7 @@ mod macros;
 
 mod amount;
 pub mod dangerous;
+pub mod delivery;
 mod drift;
 mod error;
 mod form;
@@ -200,8 +203,6 @@ mod json;
 mod names;
 mod provider;
 mod raw;
-mod receiver;
-pub mod replay;
 mod secret;
 mod time;
 mod verified;
@@ -226,6 +227,7 @@ pub mod actix;
 pub mod axum;
 
 pub use amount::{Amount, AmountError};
+pub use delivery::{Receipt, Receiver, Rejection};
 pub use drift::Drifted;
 pub use error::{Error, ErrorKind};
 pub use headers::{HeaderLookup, Headers};
@@ -233,7 +235,6 @@ pub use id::Id;
 pub use idempotency::IdempotencyKey;
 pub use provider::{Delivery, Provider};
 pub use raw::{RawObject, UnknownEvent};
-pub use receiver::{Receiver, Rejection};
 pub use secret::{EmptySecret, KeyId, KeyRing, Secret};
 pub use time::{Clock, SystemClock, UnixTime};
 pub use verified::{Provenance, Verified};

@@ -1,6 +1,6 @@
 //! The interface every provider implements.
 
-use crate::{Error, Headers, IdempotencyKey, Provenance, Verified};
+use crate::{Drifted, Error, Headers, IdempotencyKey, Provenance, Verified};
 
 /// Receives one provider's webhooks: verifies a request, then reads its body.
 ///
@@ -52,7 +52,7 @@ pub trait Provider: Send + Sync {
 }
 
 /// What every provider's notification offers to code that handles any provider: where it came
-/// from and how to recognise a retry of it.
+/// from, how to recognise a retry of it, and whether its payload drifted.
 pub trait Delivery {
     /// The key that verified the request and the body as received.
     fn provenance(&self) -> &Provenance;
@@ -61,4 +61,22 @@ pub trait Delivery {
     /// provider gives nothing to build one from. A request that carries several events (a
     /// Voximplant batch) gets a key made of all of theirs.
     fn idempotency_key(&self) -> Option<IdempotencyKey>;
+
+    /// One key per item the request carries, in order: a single one for most providers, one per
+    /// callback for a Voximplant batch. A store claims these.
+    fn item_keys(&self) -> Vec<Option<IdempotencyKey>> {
+        vec![self.idempotency_key()]
+    }
+
+    /// Keeps only the items whose entry in `keep` is `true` (one per [`item_keys`] entry): a
+    /// batch whose other items were handled before is handed on with its new ones only.
+    /// Providers that send one item per request keep it.
+    ///
+    /// [`item_keys`]: Delivery::item_keys
+    fn retain_items(&mut self, keep: &[bool]) {
+        let _ = keep;
+    }
+
+    /// The first item whose payload drifted from its model, if any.
+    fn drifted(&self) -> Option<&Drifted>;
 }

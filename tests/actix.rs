@@ -1,5 +1,6 @@
-//! The actix-web extractor: every provider's cases in process, body limits however the body
-//! arrives, a missing receiver, and a real server on a loopback port driven by a real client.
+//! The actix-web middleware and extractor: every provider's cases in process, body limits
+//! however the body arrives, a missing middleware, and a real server on a loopback port driven
+//! by a real client.
 
 mod common;
 
@@ -9,10 +10,11 @@ use std::pin::Pin;
 use actix_web::dev::{Server, ServiceResponse};
 use actix_web::error::PayloadError;
 use actix_web::web::Bytes;
-use actix_web::{App, FromRequest, HttpServer, test as actix_test, web};
+use actix_web::{App, HttpServer, test as actix_test, web};
 use common::{BODY_LIMIT, PROVIDERS, cases, describe, oversized};
 use futures_util::Stream;
-use hookproof::actix::Webhook;
+use hookproof::Receiver;
+use hookproof::actix::{Webhook, WebhookMiddleware};
 use hookproof::cedar::Cedar;
 use hookproof::inplayer::InPlayer;
 use hookproof::platfone::Platfone;
@@ -46,35 +48,77 @@ async fn platfone(Webhook(n): Webhook<Platfone<HmacSha256>>) -> String {
     describe(&[n.event_type()], &n)
 }
 
-/// The routes and receivers, as an application would configure them.
+/// The routes and receivers, as an application would configure them: each resource wrapped in
+/// the middleware for its provider.
 fn configure(config: &mut web::ServiceConfig) {
-    config
-        .app_data(web::Data::new(common::platnova()))
-        .app_data(web::Data::new(common::inplayer()))
-        .app_data(web::Data::new(common::cedar()))
-        .app_data(web::Data::new(common::voximplant()))
-        .app_data(web::Data::new(common::platfone()));
-    routes(config);
+    routes(
+        config,
+        (
+            common::platnova(),
+            common::inplayer(),
+            common::cedar(),
+            common::voximplant(),
+            common::platfone(),
+        ),
+    );
 }
 
 /// The same routes with receivers that refuse drifted payloads.
 fn configure_strict(config: &mut web::ServiceConfig) {
-    config
-        .app_data(web::Data::new(common::strict::platnova()))
-        .app_data(web::Data::new(common::strict::inplayer()))
-        .app_data(web::Data::new(common::strict::cedar()))
-        .app_data(web::Data::new(common::strict::voximplant()))
-        .app_data(web::Data::new(common::strict::platfone()));
-    routes(config);
+    routes(
+        config,
+        (
+            common::strict::platnova(),
+            common::strict::inplayer(),
+            common::strict::cedar(),
+            common::strict::voximplant(),
+            common::strict::platfone(),
+        ),
+    );
 }
 
-fn routes(config: &mut web::ServiceConfig) {
+type Receivers = (
+    Receiver<Platnova>,
+    Receiver<InPlayer>,
+    Receiver<Cedar>,
+    Receiver<Voximplant>,
+    Receiver<Platfone<HmacSha256>>,
+);
+
+fn routes(config: &mut web::ServiceConfig, receivers: Receivers) {
+    let (
+        platnova_receiver,
+        inplayer_receiver,
+        cedar_receiver,
+        voximplant_receiver,
+        platfone_receiver,
+    ) = receivers;
     config
-        .route("/webhooks/platnova", web::post().to(platnova))
-        .route("/webhooks/inplayer", web::post().to(inplayer))
-        .route("/webhooks/cedar", web::post().to(cedar))
-        .route("/webhooks/voximplant", web::post().to(voximplant))
-        .route("/webhooks/platfone", web::post().to(platfone));
+        .service(
+            web::resource("/webhooks/platnova")
+                .wrap(WebhookMiddleware::new(platnova_receiver))
+                .route(web::post().to(platnova)),
+        )
+        .service(
+            web::resource("/webhooks/inplayer")
+                .wrap(WebhookMiddleware::new(inplayer_receiver))
+                .route(web::post().to(inplayer)),
+        )
+        .service(
+            web::resource("/webhooks/cedar")
+                .wrap(WebhookMiddleware::new(cedar_receiver))
+                .route(web::post().to(cedar)),
+        )
+        .service(
+            web::resource("/webhooks/voximplant")
+                .wrap(WebhookMiddleware::new(voximplant_receiver))
+                .route(web::post().to(voximplant)),
+        )
+        .service(
+            web::resource("/webhooks/platfone")
+                .wrap(WebhookMiddleware::new(platfone_receiver))
+                .route(web::post().to(platfone)),
+        );
 }
 
 fn test_request(path: &str, signed: SignedRequest) -> actix_test::TestRequest {
@@ -159,7 +203,7 @@ async fn oversized_bodies_are_refused_however_they_arrive() {
 }
 
 #[actix_web::test]
-async fn a_handler_without_its_receiver_is_a_server_error() {
+async fn a_handler_without_its_middleware_is_a_server_error() {
     let app =
         actix_test::init_service(App::new().route("/webhooks/platnova", web::post().to(platnova)))
             .await;
@@ -174,23 +218,19 @@ async fn a_handler_without_its_receiver_is_a_server_error() {
 
 #[actix_web::test]
 async fn a_body_that_breaks_off_is_unreadable() {
+    let app = actix_test::init_service(App::new().configure(configure)).await;
     let signed = common::cases().into_iter().next().unwrap().request;
     let first_half = Bytes::copy_from_slice(&signed.body[..signed.body.len() / 2]);
-    let (request, _) = test_request("/webhooks/platnova", signed)
-        .app_data(web::Data::new(common::platnova()))
-        .to_http_parts();
     let broken: Pin<Box<dyn Stream<Item = Result<Bytes, PayloadError>>>> =
         Box::pin(futures_util::stream::iter([
             Ok(first_half),
             Err(PayloadError::Incomplete(None)),
         ]));
-    let rejection = Webhook::<Platnova>::from_request(&request, &mut broken.into())
-        .await
-        .unwrap_err();
-    assert_eq!(
-        (rejection.status().as_u16(), rejection.reason()),
-        (400, "unreadable body")
-    );
+    let (request, _) = test_request("/webhooks/platnova", signed)
+        .to_request()
+        .replace_payload(broken.into());
+    let (status, body) = text(actix_test::call_service(&app, request).await).await;
+    assert_eq!((status, body.as_str()), (400, "unreadable body"));
 }
 
 /// Starts the application on an ephemeral loopback port.

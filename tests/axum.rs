@@ -7,11 +7,10 @@ use std::convert::Infallible;
 
 use axum::Router;
 use axum::body::Body;
-use axum::extract::FromRef;
 use axum::routing::post;
 use common::{BODY_LIMIT, PROVIDERS, cases, describe, oversized};
 use hookproof::Receiver;
-use hookproof::axum::Webhook;
+use hookproof::axum::{Webhook, WebhookLayer};
 use hookproof::cedar::Cedar;
 use hookproof::inplayer::InPlayer;
 use hookproof::platfone::Platfone;
@@ -24,64 +23,45 @@ use http_body_util::BodyExt;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tower::ServiceExt;
 
-/// The application's own state, holding one receiver per provider.
-#[derive(Clone)]
-struct AppState {
+/// The routes, each wrapped in the layer for its provider: router configuration only.
+fn app() -> Router {
+    routes(
+        common::platnova(),
+        common::inplayer(),
+        common::cedar(),
+        common::voximplant(),
+        common::platfone(),
+    )
+}
+
+/// The same routes with receivers that refuse drifted payloads.
+fn strict_app() -> Router {
+    routes(
+        common::strict::platnova(),
+        common::strict::inplayer(),
+        common::strict::cedar(),
+        common::strict::voximplant(),
+        common::strict::platfone(),
+    )
+}
+
+fn routes(
     platnova: Receiver<Platnova>,
     inplayer: Receiver<InPlayer>,
     cedar: Receiver<Cedar>,
     voximplant: Receiver<Voximplant>,
     platfone: Receiver<Platfone<HmacSha256>>,
-}
-
-macro_rules! from_state {
-    ($($field:ident: $provider:ty),+ $(,)?) => {$(
-        impl FromRef<AppState> for Receiver<$provider> {
-            fn from_ref(state: &AppState) -> Self {
-                state.$field.clone()
-            }
-        }
-    )+};
-}
-
-from_state! {
-    platnova: Platnova,
-    inplayer: InPlayer,
-    cedar: Cedar,
-    voximplant: Voximplant,
-    platfone: Platfone<HmacSha256>,
-}
-
-fn app() -> Router {
-    routes().with_state(AppState {
-        platnova: common::platnova(),
-        inplayer: common::inplayer(),
-        cedar: common::cedar(),
-        voximplant: common::voximplant(),
-        platfone: common::platfone(),
-    })
-}
-
-/// The same routes with receivers that refuse drifted payloads.
-fn strict_app() -> Router {
-    routes().with_state(AppState {
-        platnova: common::strict::platnova(),
-        inplayer: common::strict::inplayer(),
-        cedar: common::strict::cedar(),
-        voximplant: common::strict::voximplant(),
-        platfone: common::strict::platfone(),
-    })
-}
-
-fn routes() -> Router<AppState> {
+) -> Router {
     Router::new()
         .route(
             "/webhooks/platnova",
-            post(|Webhook(n): Webhook<Platnova>| async move { describe(&[n.event_type()], &n) }),
+            post(|Webhook(n): Webhook<Platnova>| async move { describe(&[n.event_type()], &n) })
+                .layer(WebhookLayer::new(platnova)),
         )
         .route(
             "/webhooks/inplayer",
-            post(|Webhook(n): Webhook<InPlayer>| async move { describe(&[n.event_type()], &n) }),
+            post(|Webhook(n): Webhook<InPlayer>| async move { describe(&[n.event_type()], &n) })
+                .layer(WebhookLayer::new(inplayer)),
         )
         .route(
             "/webhooks/cedar",
@@ -91,20 +71,23 @@ fn routes() -> Router<AppState> {
                     "the signed-field report comes through"
                 );
                 describe(&[n.event_type()], &n)
-            }),
+            })
+            .layer(WebhookLayer::new(cedar)),
         )
         .route(
             "/webhooks/voximplant",
             post(|Webhook(n): Webhook<Voximplant>| async move {
                 let kinds: Vec<_> = n.callbacks.iter().map(|c| c.event_type()).collect();
                 describe(&kinds, &n)
-            }),
+            })
+            .layer(WebhookLayer::new(voximplant)),
         )
         .route(
             "/webhooks/platfone",
             post(|Webhook(n): Webhook<Platfone<HmacSha256>>| async move {
                 describe(&[n.event_type()], &n)
-            }),
+            })
+            .layer(WebhookLayer::new(platfone)),
         )
 }
 

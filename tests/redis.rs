@@ -1,226 +1,111 @@
-//! The Redis replay store against a real `redis-server`.
-//!
-//! Ignored by default so that `cargo test --all-features` passes on a machine without Redis.
-//! `.ci/run` starts a server and runs them; by hand:
-//!
-//! ```sh
-//! redis-server --port 6390 --save '' --appendonly no --daemonize yes
-//! cargo test --all-features --test redis -- --ignored
-//! ```
-//!
-//! The server is found at `HOOKPROOF_REDIS_URL` (default `redis://127.0.0.1:6390/`); the test of a
-//! stopped server starts and stops its own `redis-server` (from `PATH`).
+//! The delivery guarantees on a real Redis, which the test starts itself (temporary directory,
+//! free loopback port) when `redis-server` is installed: the issue's table and a chaos run
+//! through real axum and actix servers, a Redis killed and restarted under a running service,
+//! and a process killed while it holds a claim.
 
-use std::collections::HashSet;
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+#[path = "support/scenarios.rs"]
+mod scenarios;
+#[path = "support/servers.rs"]
+mod servers;
 
-use hookproof::platnova::Platnova;
-use hookproof::replay::{RedisGuard, ReplayGuard, Sighting, WhenStoreFails};
-use hookproof::testing::platnova::{sample, signed_request};
-use hookproof::{Receiver, Rejection, Secret};
+use std::time::Duration;
 
-const KEYS: usize = 1000;
+use hookproof::delivery::{Claim, IdempotencyStore, RedisStore};
+use scenarios::{LEASE, Receivers, actix_site, axum_site};
+use servers::RedisServer;
 
-fn url() -> String {
-    std::env::var("HOOKPROOF_REDIS_URL").unwrap_or_else(|_| "redis://127.0.0.1:6390/".to_owned())
-}
+const CHILD: &str = "HOOKPROOF_TEST_CHILD_REDIS";
 
-/// A prefix no other run shares, so runs and tests never see each other's keys.
-fn fresh_prefix(test: &str) -> String {
-    let nanos = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
         .unwrap()
-        .as_nanos();
-    format!("hookproof-test:{test}:{}:{nanos}:", std::process::id())
 }
 
-async fn guard(test: &str, ttl: Duration) -> RedisGuard {
-    RedisGuard::connect(&url(), ttl)
-        .await
-        .unwrap_or_else(|e| panic!("{e}: start a redis-server (see the module docs)"))
-        .with_prefix(fresh_prefix(test))
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "needs redis-server"]
-async fn two_guards_on_separate_connections_get_exactly_one_winner_per_key() {
-    let prefix = fresh_prefix("race");
-    let connect = || async {
-        RedisGuard::connect(&url(), Duration::from_secs(60))
-            .await
-            .unwrap()
-            .with_prefix(prefix.clone())
+/// Run by [`guarantees_on_a_real_redis`] in a child process it then kills.
+#[test]
+fn child_holding_a_claim() {
+    let Ok(url) = std::env::var(CHILD) else {
+        return;
     };
-    let (a, b) = (connect().await, connect().await);
-    let race = |guard: RedisGuard| {
-        tokio::spawn(async move {
-            let mut wins = HashSet::new();
-            for key in 0..KEYS {
-                if guard.check(&key.to_string()).await.unwrap() == Sighting::First {
-                    wins.insert(key);
-                }
+    runtime().block_on(async {
+        scenarios::hold_a_claim(RedisStore::connect(&url).await.unwrap()).await;
+    });
+}
+
+#[test]
+fn guarantees_on_a_real_redis() {
+    let Some(mut server) = RedisServer::start() else {
+        return;
+    };
+    let url = server.url();
+    let client = runtime();
+    let store = || client.block_on(RedisStore::connect(&url)).unwrap();
+
+    // The store's own contract: one claim per key, owner-checked endings, lapsed claims taken over.
+    let contract = store().with_prefix("contract:");
+    client.block_on(async {
+        let store = contract;
+        let lease = Duration::from_millis(200);
+        let Claim::Claimed { token, .. } = store.claim("k", lease).await.unwrap() else {
+            panic!()
+        };
+        assert_eq!(store.claim("k", lease).await.unwrap(), Claim::InProgress);
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        let Claim::Claimed {
+            token: retry,
+            taken_over,
+        } = store.claim("k", lease).await.unwrap()
+        else {
+            panic!()
+        };
+        assert!(taken_over, "the lapsed claim is reported taken over");
+        assert!(!store.complete("k", &token, LEASE).await.unwrap());
+        assert!(!store.release("k", &token).await.unwrap());
+        assert!(store.complete("k", &retry, LEASE).await.unwrap());
+        assert_eq!(store.claim("k", lease).await.unwrap(), Claim::Done);
+    });
+
+    let site = axum_site::start(Receivers::on(store(), LEASE));
+    client.block_on(scenarios::every_row(site.address, &site.ledger));
+    client.block_on(scenarios::chaos(site.address, &site.ledger));
+    client.block_on(scenarios::a_killed_holders_claim_is_taken_over(
+        site.address,
+        &site.ledger,
+        "child_holding_a_claim",
+        CHILD,
+        &url,
+    ));
+    let recovered = client.block_on(scenarios::the_store_comes_back(
+        site.address,
+        &site.ledger,
+        |down| {
+            if down {
+                server.kill()
+            } else {
+                server.restart()
             }
-            wins
-        })
-    };
-    let (a_wins, b_wins) = (race(a), race(b));
-    let (a_wins, b_wins) = (a_wins.await.unwrap(), b_wins.await.unwrap());
-    assert!(a_wins.is_disjoint(&b_wins), "a key won twice");
-    assert_eq!(a_wins.len() + b_wins.len(), KEYS, "a key won nowhere");
-    // Both guards did win some keys: the race really was a race.
-    println!(
-        "guard a won {} keys, guard b {}",
-        a_wins.len(),
-        b_wins.len()
-    );
-}
+        },
+    ));
+    println!("redis: the axum service recovered {recovered:?} after Redis came back");
+    drop(site);
 
-#[tokio::test]
-#[ignore = "needs redis-server"]
-async fn keys_expire_after_their_time_to_live() {
-    let guard = guard("ttl", Duration::from_millis(300)).await;
-    assert_eq!(guard.check("k").await.unwrap(), Sighting::First);
-    assert_eq!(guard.check("k").await.unwrap(), Sighting::Repeat);
-    tokio::time::sleep(Duration::from_millis(500)).await;
-    assert_eq!(guard.check("k").await.unwrap(), Sighting::First);
-}
-
-#[tokio::test]
-#[ignore = "needs redis-server"]
-async fn keys_live_under_the_prefix_and_can_be_forgotten() {
-    let prefix = fresh_prefix("prefix");
-    let guard = RedisGuard::connect(&url(), Duration::from_secs(30))
-        .await
-        .unwrap()
-        .with_prefix(prefix.clone());
-    assert_eq!(
-        guard.check("platnova:card.charged:T1").await.unwrap(),
-        Sighting::First
-    );
-
-    let client = redis::Client::open(url()).unwrap();
-    let mut connection = client.get_multiplexed_async_connection().await.unwrap();
-    let ttl_ms: i64 = redis::cmd("PTTL")
-        .arg(format!("{prefix}platnova:card.charged:T1"))
-        .query_async(&mut connection)
-        .await
-        .unwrap();
-    assert!(
-        (1..=30_000).contains(&ttl_ms),
-        "stored with its time to live: {ttl_ms}"
-    );
-
-    guard.forget("platnova:card.charged:T1").await.unwrap();
-    let exists: i64 = redis::cmd("EXISTS")
-        .arg(format!("{prefix}platnova:card.charged:T1"))
-        .query_async(&mut connection)
-        .await
-        .unwrap();
-    assert_eq!(exists, 0);
-    assert_eq!(
-        guard.check("platnova:card.charged:T1").await.unwrap(),
-        Sighting::First
-    );
-}
-
-#[tokio::test]
-#[ignore = "needs redis-server"]
-async fn a_receiver_shares_its_duplicates_through_redis() {
-    let secret = || Secret::new("pn_test").unwrap();
-    let prefix = fresh_prefix("receiver");
-    // Two instances of a service, each with its own connection.
-    let instance = || async {
-        let guard = RedisGuard::connect(&url(), Duration::from_secs(60))
-            .await
-            .unwrap()
-            .with_prefix(prefix.clone());
-        Receiver::new(Platnova::new(secret())).with_replay_guard(guard, WhenStoreFails::Refuse)
-    };
-    let (one, two) = (instance().await, instance().await);
-    let request = signed_request(&secret(), sample("transfer.success").unwrap().body);
-    assert!(one.accept(&request.headers, &request.body).await.is_ok());
-    let repeat = two
-        .accept(&request.headers, &request.body)
-        .await
-        .unwrap_err();
-    assert!(matches!(repeat, Rejection::Duplicate), "{repeat}");
-}
-
-/// A `redis-server` of the test's own, stopped when dropped.
-struct OwnServer(Child);
-
-impl Drop for OwnServer {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-#[tokio::test]
-#[ignore = "needs redis-server"]
-async fn a_stopped_server_is_an_error_not_a_hang() {
-    let port = free_port();
-    let server = OwnServer(
-        Command::new("redis-server")
-            .args([
-                "--port",
-                &port.to_string(),
-                "--save",
-                "",
-                "--appendonly",
-                "no",
-            ])
-            .stdout(Stdio::null())
-            .spawn()
-            .expect("redis-server on PATH"),
-    );
-    let url = format!("redis://127.0.0.1:{port}/");
-    let mut guard = None;
-    for _ in 0..50 {
-        if let Ok(connected) = RedisGuard::connect(&url, Duration::from_secs(60)).await {
-            guard = Some(connected);
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    let guard = guard.expect("the server started");
-    assert_eq!(guard.check("k").await.unwrap(), Sighting::First);
-
-    drop(server);
-    let outcome = tokio::time::timeout(Duration::from_secs(10), guard.check("k2")).await;
-    let error = outcome.expect("answers within the timeout").unwrap_err();
-    println!("after stopping the server: {error}");
-
-    // A receiver set to fail closed answers 503; one set to fail open lets the event through.
-    let secret = || Secret::new("pn_test").unwrap();
-    let request = signed_request(&secret(), sample("card.funded").unwrap().body);
-    let closed = Receiver::new(Platnova::new(secret()))
-        .with_replay_guard(guard.clone(), WhenStoreFails::Refuse);
-    let rejection = closed
-        .accept(&request.headers, &request.body)
-        .await
-        .unwrap_err();
-    assert_eq!(rejection.status(), 503);
-    let open =
-        Receiver::new(Platnova::new(secret())).with_replay_guard(guard, WhenStoreFails::Accept);
-    assert!(open.accept(&request.headers, &request.body).await.is_ok());
-
-    // And connecting to nothing is an error too.
-    assert!(
-        RedisGuard::connect(
-            &format!("redis://127.0.0.1:{}/", free_port()),
-            Duration::from_secs(1)
-        )
-        .await
-        .is_err()
-    );
+    let store = store().with_prefix("actix:");
+    let site = actix_site::start(Receivers::on(store, LEASE));
+    client.block_on(scenarios::every_row(site.address, &site.ledger));
+    client.block_on(scenarios::chaos(site.address, &site.ledger));
+    let recovered = client.block_on(scenarios::the_store_comes_back(
+        site.address,
+        &site.ledger,
+        |down| {
+            if down {
+                server.kill()
+            } else {
+                server.restart()
+            }
+        },
+    ));
+    println!("redis: the actix service recovered {recovered:?} after Redis came back");
 }

@@ -4,12 +4,13 @@
 #![allow(dead_code)] // Each example uses the part it needs.
 
 use hookproof::cedar::Cedar;
+use hookproof::delivery::MemoryStore;
 use hookproof::inplayer::InPlayer;
 use hookproof::platfone::Platfone;
 use hookproof::platnova::Platnova;
 use hookproof::verify::HmacSha256;
 use hookproof::voximplant::Voximplant;
-use hookproof::{IdempotencyKey, Receiver, Rejection, Secret};
+use hookproof::{IdempotencyKey, Receiver, Secret};
 use http::HeaderName;
 
 /// Where the receivers listen unless `PORT` says otherwise.
@@ -64,30 +65,39 @@ pub struct Receivers {
 }
 
 impl Receivers {
+    /// The five receivers, sharing one in-memory store: a retry of a handled delivery is
+    /// acknowledged without reaching the handler, a failed one is handled again.
     pub fn from_env() -> Self {
+        let store = MemoryStore::new(100_000);
         Self {
-            platnova: Receiver::new(Platnova::new(secret("PLATNOVA_SECRET"))),
-            inplayer: Receiver::new(InPlayer::new(secret("INPLAYER_SECRET"))),
+            platnova: Receiver::new(Platnova::new(secret("PLATNOVA_SECRET")))
+                .with_store(store.clone()),
+            inplayer: Receiver::new(InPlayer::new(secret("INPLAYER_SECRET")))
+                .with_store(store.clone()),
             cedar: Receiver::new(
                 Cedar::new(secret("CEDAR_SECRET")).require_fields(["id", "status"]),
-            ),
+            )
+            .with_store(store.clone()),
             voximplant: Receiver::new(Voximplant::new(
                 secret("VOXIMPLANT_SALT"),
                 secret("VOXIMPLANT_API_KEY"),
-            )),
-            platfone: Receiver::new(Platfone::new(platfone_scheme(secret("PLATFONE_SECRET")))),
+            ))
+            .with_store(store.clone()),
+            platfone: Receiver::new(Platfone::new(platfone_scheme(secret("PLATFONE_SECRET"))))
+                .with_store(store),
         }
     }
 }
 
-pub fn accepted(provider: &str, event_type: &str, key: Option<IdempotencyKey>) {
-    let key = key.as_ref().map_or("-", IdempotencyKey::as_str);
-    println!("accepted  {provider:<10} {event_type:<36} idempotency key {key}");
+/// Prints hookproof's one event per outcome (accepted, duplicate, drifted, refused, …).
+pub fn log_outcomes() {
+    tracing_subscriber::fmt()
+        .with_target(false)
+        .with_max_level(tracing::Level::INFO)
+        .init();
 }
 
-pub fn rejected(provider: &str, rejection: &Rejection) {
-    println!(
-        "rejected  {provider:<10} {} {rejection}",
-        rejection.status()
-    );
+pub fn handled(provider: &str, event_type: &str, key: Option<IdempotencyKey>) {
+    let key = key.as_ref().map_or("-", IdempotencyKey::as_str);
+    println!("handled   {provider:<10} {event_type:<36} idempotency key {key}");
 }

@@ -315,6 +315,13 @@ impl Delivery for Notification {
         &self.provenance
     }
 
+    fn drifted(&self) -> Option<&Drifted> {
+        match &self.event {
+            Event::Drifted(drifted) => Some(drifted),
+            _ => None,
+        }
+    }
+
     fn idempotency_key(&self) -> Option<IdempotencyKey> {
         self.idempotency_key()
     }

@@ -334,6 +334,30 @@ impl Delivery for Notification {
         &self.provenance
     }
 
+    fn drifted(&self) -> Option<&Drifted> {
+        self.callbacks
+            .iter()
+            .find_map(|callback| match &callback.data {
+                CallbackData::Drifted(drifted) => Some(drifted),
+                _ => None,
+            })
+    }
+
+    /// Each callback's key: a batch is de-duplicated callback by callback.
+    fn item_keys(&self) -> Vec<Option<IdempotencyKey>> {
+        self.callbacks
+            .iter()
+            .map(|callback| Some(callback.idempotency_key()))
+            .collect()
+    }
+
+    /// Keeps the callbacks not handled before.
+    fn retain_items(&mut self, keep: &[bool]) {
+        let mut keep = keep.iter();
+        self.callbacks
+            .retain(|_| keep.next().copied().unwrap_or(true));
+    }
+
     /// Every callback's `account_id:callback_id`, joined with `,`.
     fn idempotency_key(&self) -> Option<IdempotencyKey> {
         let keys: Vec<String> = self

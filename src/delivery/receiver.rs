@@ -1,0 +1,475 @@
+//! A provider configured for a receiving endpoint: the body limit, the store that keeps a
+//! delivery from being lost or handled twice, whose webhook a key belongs to, and what a refused
+//! request is answered with. The framework integrations are thin layers over
+//! [`Receiver::accept`].
+
+use std::collections::HashMap;
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use http::StatusCode;
+use http::header::CONTENT_LENGTH;
+use sha2::{Digest, Sha256};
+
+use super::lease::Lease;
+use super::observe;
+use super::reception::{Claimed, Receipt, Reception};
+use super::store::{Claim, IdempotencyStore, StoreError, WhenStoreFails};
+use crate::error::{Error, ErrorKind};
+use crate::headers::Headers;
+use crate::provider::{Delivery, Provider};
+use crate::secret::KeyId;
+
+/// A provider with what a receiving endpoint needs. Cheap to clone: everything is shared.
+///
+/// ```
+/// use std::time::Duration;
+/// use hookproof::delivery::{MemoryStore, Reception, Receiver};
+/// use hookproof::testing::platnova::{sample, signed_request};
+/// use hookproof::{Secret, platnova::Platnova};
+///
+/// # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+/// let receiver = Receiver::new(Platnova::new(Secret::new("s3cret")?))
+///     .with_store(MemoryStore::new(100_000))
+///     .with_lease(Duration::from_secs(30));
+/// let request = signed_request(&Secret::new("s3cret")?, sample("card.charged").unwrap().body);
+///
+/// let Reception::New(claimed) = receiver.accept(&request.headers, &request.body).await? else {
+///     unreachable!()
+/// };
+/// // ... handle claimed.notification; on success:
+/// claimed.lease.complete().await?;
+/// // A retry is now a duplicate: acknowledged, not handled again.
+/// let again = receiver.accept(&request.headers, &request.body).await?;
+/// assert!(matches!(again, Reception::Duplicate(_)));
+/// # Ok(()) }
+/// # tokio::runtime::Runtime::new().unwrap().block_on(demo()).unwrap();
+/// ```
+pub struct Receiver<P> {
+    provider: Arc<P>,
+    body_limit: usize,
+    guard: Option<Guard>,
+    tenants: Arc<Tenants>,
+}
+
+/// The store and its policies.
+#[derive(Clone)]
+struct Guard {
+    store: Arc<dyn IdempotencyStore>,
+    when_store_fails: WhenStoreFails,
+    lease: Duration,
+    retention: Duration,
+}
+
+/// Whose webhook a key id belongs to.
+#[derive(Debug, Default)]
+enum Tenants {
+    /// One tenant for every key: the receiver serves one account, whatever key verified.
+    #[default]
+    One,
+    /// Each key id's tenant; a key id not listed is its own tenant.
+    ByKeyId(HashMap<KeyId, Arc<str>>),
+}
+
+impl Tenants {
+    fn of(&self, key_id: &KeyId) -> Arc<str> {
+        match self {
+            Self::One => Arc::from(""),
+            Self::ByKeyId(tenants) => tenants
+                .get(key_id)
+                .cloned()
+                .unwrap_or_else(|| Arc::from(key_id.as_str())),
+        }
+    }
+}
+
+impl<P: Provider> Receiver<P> {
+    /// The largest body accepted unless [`with_body_limit`](Self::with_body_limit) says
+    /// otherwise: 1 MiB, far above any documented webhook.
+    pub const DEFAULT_BODY_LIMIT: usize = 1024 * 1024;
+    /// How long a claim lasts unless [`with_lease`](Self::with_lease) says otherwise: 60 s.
+    /// A process that dies mid-way blocks the delivery's retries this long.
+    pub const DEFAULT_LEASE: Duration = Duration::from_secs(60);
+    /// How long a handled delivery is remembered unless
+    /// [`with_retention`](Self::with_retention) says otherwise: 7 days, beyond every retry
+    /// schedule the providers publish (Cedar's dashboard can replay later: raise it if you do).
+    pub const DEFAULT_RETENTION: Duration = Duration::from_secs(7 * 24 * 3600);
+
+    /// Receives with `provider`, bodies up to [`DEFAULT_BODY_LIMIT`](Self::DEFAULT_BODY_LIMIT),
+    /// no store (every verified delivery is handled).
+    pub fn new(provider: P) -> Self {
+        Self {
+            provider: Arc::new(provider),
+            body_limit: Self::DEFAULT_BODY_LIMIT,
+            guard: None,
+            tenants: Arc::new(Tenants::One),
+        }
+    }
+
+    /// Refuses bodies longer than `bytes` ([`BodyTooLarge`](ErrorKind::BodyTooLarge), 413).
+    #[must_use]
+    pub fn with_body_limit(mut self, bytes: usize) -> Self {
+        self.body_limit = bytes;
+        self
+    }
+
+    /// Claims each delivery's keys in `store` before it is handled, and marks them handled only
+    /// when it was: a retry of a handled delivery is acknowledged without handling it again,
+    /// one that arrives while the first attempt runs is answered "try later", and one whose
+    /// first attempt failed, panicked, was cancelled or died is handled again. Keys are scoped
+    /// by provider and tenant, never by key id. A store can be shared by several receivers
+    /// (pass a clone).
+    #[must_use]
+    pub fn with_store(mut self, store: impl IdempotencyStore + 'static) -> Self {
+        self.guard = Some(Guard {
+            store: Arc::new(store),
+            when_store_fails: WhenStoreFails::default(),
+            lease: Self::DEFAULT_LEASE,
+            retention: Self::DEFAULT_RETENTION,
+        });
+        self
+    }
+
+    /// What to do when the store cannot answer (default [`WhenStoreFails::Refuse`]: 503).
+    /// Without a store, nothing.
+    #[must_use]
+    pub fn when_store_fails(mut self, policy: WhenStoreFails) -> Self {
+        if let Some(guard) = &mut self.guard {
+            guard.when_store_fails = policy;
+        }
+        self
+    }
+
+    /// How long a claim lasts before another attempt may take it over (default
+    /// [`DEFAULT_LEASE`](Self::DEFAULT_LEASE)): longer than your slowest handler.
+    #[must_use]
+    pub fn with_lease(mut self, lease: Duration) -> Self {
+        if let Some(guard) = &mut self.guard {
+            guard.lease = lease;
+        }
+        self
+    }
+
+    /// How long a handled delivery is remembered (default
+    /// [`DEFAULT_RETENTION`](Self::DEFAULT_RETENTION)).
+    #[must_use]
+    pub fn with_retention(mut self, retention: Duration) -> Self {
+        if let Some(guard) = &mut self.guard {
+            guard.retention = retention;
+        }
+        self
+    }
+
+    /// Says whose webhook each key id belongs to, for a receiver whose key ring holds several
+    /// accounts' secrets: two tenants' deliveries never share a key, while a tenant's old and
+    /// new secret (a rotation) map to the same tenant, so a retry signed with the new one is
+    /// still the same delivery. A key id not listed is its own tenant; without this, every key
+    /// belongs to one tenant.
+    ///
+    /// ```
+    /// use hookproof::{KeyRing, Receiver, Secret, platnova::Platnova};
+    ///
+    /// let ring = KeyRing::new("acme-2025", Secret::new("acme old")?)
+    ///     .with("acme-2026", Secret::new("acme new")?)
+    ///     .with("globex", Secret::new("globex")?);
+    /// let receiver = Receiver::new(Platnova::new(ring))
+    ///     .with_key_tenants([("acme-2025", "acme"), ("acme-2026", "acme"), ("globex", "globex")]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn with_key_tenants<I, K, T>(mut self, tenants: I) -> Self
+    where
+        I: IntoIterator<Item = (K, T)>,
+        K: Into<KeyId>,
+        T: AsRef<str>,
+    {
+        self.tenants = Arc::new(Tenants::ByKeyId(
+            tenants
+                .into_iter()
+                .map(|(key_id, tenant)| (key_id.into(), Arc::from(tenant.as_ref())))
+                .collect(),
+        ));
+        self
+    }
+
+    /// The largest body accepted, in bytes.
+    pub fn body_limit(&self) -> usize {
+        self.body_limit
+    }
+
+    /// The provider.
+    pub fn provider(&self) -> &P {
+        &self.provider
+    }
+
+    /// Whether a store guards the deliveries.
+    pub fn is_guarded(&self) -> bool {
+        self.guard.is_some()
+    }
+
+    /// Verifies and parses a request whose body has been read whole; no store is consulted.
+    pub fn receive<H: Headers + ?Sized>(
+        &self,
+        headers: &H,
+        body: &[u8],
+    ) -> Result<P::Notification, Error> {
+        if body.len() > self.body_limit {
+            return Err(Error::body_too_large(self.body_limit));
+        }
+        self.provider.verify_and_parse(headers, body)
+    }
+
+    /// [`receive`](Self::receive), then claims the delivery's keys: what every framework
+    /// integration calls once it has read the body, and what any other framework calls.
+    /// Complete the returned [`Lease`] once the delivery is handled; drop it otherwise.
+    pub async fn accept<H: Headers + Sync + ?Sized>(
+        &self,
+        headers: &H,
+        body: &[u8],
+    ) -> Result<Reception<P::Notification>, Rejection> {
+        let mut notification = self.receive(headers, body).inspect_err(|error| {
+            observe::refused(P::NAME, error);
+        })?;
+        let key_id = notification.provenance().key_id().clone();
+        let mut receipt = Receipt {
+            provider: P::NAME,
+            tenant: self.tenants.of(&key_id),
+            key_id,
+            guarded: false,
+            taken_over: false,
+        };
+        if let Some(drifted) = notification.drifted() {
+            observe::drifted(&receipt, drifted.event_type(), drifted.error());
+        }
+        let Some(guard) = &self.guard else {
+            observe::accepted(&receipt);
+            return Ok(Reception::New(Claimed {
+                notification,
+                receipt,
+                lease: Lease::unguarded(),
+            }));
+        };
+        receipt.guarded = true;
+        let mut lease = Lease::new(Arc::clone(&guard.store), guard.retention);
+        let mut keep = Vec::new();
+        let mut in_progress = false;
+        for key in notification.item_keys() {
+            let Some(key) = key else {
+                keep.push(true); // Nothing to recognise a retry by: always handled.
+                continue;
+            };
+            let scoped = scoped_key(P::NAME, &receipt.tenant, key.as_str());
+            match guard.store.claim(&scoped, guard.lease).await {
+                Ok(Claim::Claimed { token, taken_over }) => {
+                    lease.hold(scoped, token);
+                    receipt.taken_over |= taken_over;
+                    keep.push(true);
+                }
+                Ok(Claim::Done) => keep.push(false),
+                Ok(Claim::InProgress) => {
+                    in_progress = true;
+                    keep.push(false);
+                }
+                Err(error) if guard.when_store_fails == WhenStoreFails::Accept => {
+                    receipt.guarded = false;
+                    observe::store_failed(&receipt, &error, true);
+                    keep.push(true);
+                }
+                Err(error) => {
+                    observe::store_failed(&receipt, &error, false);
+                    return Err(Rejection::StoreUnavailable(error)); // The lease gives its claims up.
+                }
+            }
+        }
+        if in_progress {
+            // Another attempt is handling part of it: the whole request is retried later, so
+            // that nothing is acknowledged before it is handled.
+            lease.release_detached();
+            observe::in_progress(&receipt);
+            return Ok(Reception::InProgress {
+                receipt,
+                retry_after: retry_after(guard.lease),
+            });
+        }
+        if !keep.contains(&true) {
+            observe::duplicate(&receipt);
+            return Ok(Reception::Duplicate(receipt));
+        }
+        notification.retain_items(&keep);
+        if receipt.taken_over {
+            observe::taken_over(&receipt);
+        }
+        observe::accepted(&receipt);
+        Ok(Reception::New(Claimed {
+            notification,
+            receipt,
+            lease,
+        }))
+    }
+
+    /// Refuses a request before reading its body when its `Content-Length` already exceeds the
+    /// limit. A smaller `Content-Length` proves nothing: the body is still read under the limit.
+    pub fn check_declared_length<H: Headers + ?Sized>(&self, headers: &H) -> Result<(), Error> {
+        let declared = headers
+            .optional(&CONTENT_LENGTH)?
+            .and_then(|length| length.parse::<u64>().ok());
+        match declared {
+            Some(length) if length > self.body_limit as u64 => {
+                Err(Error::body_too_large(self.body_limit))
+            }
+            _ => Ok(()),
+        }
+    }
+}
+
+/// What a retry told "in progress" is asked to wait: a fraction of the lease, at least a second.
+fn retry_after(lease: Duration) -> Duration {
+    (lease / 4).max(Duration::from_secs(1))
+}
+
+/// The key a delivery is claimed under: the provider, the tenant (with its length, so no tenant
+/// name can run into the key) and the idempotency key, hashed when long (a Cedar key holds the
+/// signed values, which may be large).
+fn scoped_key(provider: &str, tenant: &str, key: &str) -> String {
+    const LONGEST_KEPT: usize = 128;
+    if key.len() <= LONGEST_KEPT {
+        format!("{provider}:{}:{tenant}:{key}", tenant.len())
+    } else {
+        let digest = hex::encode(Sha256::digest(key.as_bytes()));
+        format!("{provider}:{}:{tenant}:sha256:{digest}", tenant.len())
+    }
+}
+
+impl<P> Clone for Receiver<P> {
+    fn clone(&self) -> Self {
+        Self {
+            provider: Arc::clone(&self.provider),
+            body_limit: self.body_limit,
+            guard: self.guard.clone(),
+            tenants: Arc::clone(&self.tenants),
+        }
+    }
+}
+
+impl<P: fmt::Debug> fmt::Debug for Receiver<P> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Receiver")
+            .field("provider", &self.provider)
+            .field("body_limit", &self.body_limit)
+            .field("guarded", &self.guard.is_some())
+            .field(
+                "when_store_fails",
+                &self.guard.as_ref().map(|guard| guard.when_store_fails),
+            )
+            .field("lease", &self.guard.as_ref().map(|guard| guard.lease))
+            .field("tenants", &self.tenants)
+            .finish()
+    }
+}
+
+/// Why a request was refused before it reached a handler. The response carries the status and
+/// a short fixed body ([`reason`](Rejection::reason)); log [`Display`](fmt::Display) for the
+/// details.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum Rejection {
+    /// Verification or parsing failed; the status follows the [`ErrorKind`].
+    Invalid(Error),
+    /// The body could not be read to its end (the connection failed). Status 400.
+    BodyUnreadable,
+    /// The store could not answer and the receiver was set to [`WhenStoreFails::Refuse`].
+    /// Status 503, so that the provider retries later.
+    StoreUnavailable(StoreError),
+    /// The route has no hookproof layer or middleware for the provider: a setup mistake.
+    /// Status 500.
+    NotConfigured {
+        /// The provider's name.
+        provider: &'static str,
+    },
+}
+
+impl Rejection {
+    /// The status to answer with.
+    pub fn status(&self) -> StatusCode {
+        match self {
+            Self::Invalid(error) => error.status(),
+            Self::BodyUnreadable => StatusCode::BAD_REQUEST,
+            Self::StoreUnavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            Self::NotConfigured { .. } => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// The response body: a fixed phrase that says nothing about secrets or the request.
+    pub fn reason(&self) -> &'static str {
+        match self {
+            Self::Invalid(error) => error.kind().reason(),
+            Self::BodyUnreadable => "unreadable body",
+            Self::StoreUnavailable(_) => "temporarily unavailable",
+            Self::NotConfigured { .. } => "webhook receiver not configured",
+        }
+    }
+
+    /// The verification or parsing error, if that is what this is.
+    pub fn error(&self) -> Option<&Error> {
+        match self {
+            Self::Invalid(error) => Some(error),
+            _ => None,
+        }
+    }
+
+    /// The error's kind, if this is a verification or parsing error.
+    pub fn kind(&self) -> Option<ErrorKind> {
+        self.error().map(Error::kind)
+    }
+}
+
+impl From<Error> for Rejection {
+    fn from(error: Error) -> Self {
+        Self::Invalid(error)
+    }
+}
+
+impl fmt::Display for Rejection {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Invalid(error) => error.fmt(f),
+            Self::BodyUnreadable => f.write_str("the request body could not be read"),
+            Self::StoreUnavailable(error) => error.fmt(f),
+            Self::NotConfigured { provider } => write!(
+                f,
+                "no hookproof layer or middleware for `{provider}` wraps this route"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for Rejection {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Self::Invalid(error) => Some(error),
+            Self::StoreUnavailable(error) => Some(error),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scoped_keys_cannot_run_into_each_other() {
+        assert_eq!(
+            scoped_key("platnova", "", "card.charged:T1"),
+            "platnova:0::card.charged:T1"
+        );
+        assert_ne!(scoped_key("p", "a:1", "x"), scoped_key("p", "a", "1:x"));
+        let long = "k".repeat(129);
+        let scoped = scoped_key("cedar", "t", &long);
+        assert!(
+            scoped.starts_with("cedar:1:t:sha256:") && scoped.len() < 100,
+            "{scoped}"
+        );
+    }
+}

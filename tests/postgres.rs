@@ -1,0 +1,120 @@
+//! The delivery guarantees on a real PostgreSQL, which the test starts itself (temporary
+//! directory, free loopback port, as the `postgres` user when run as root) when it is
+//! installed: the table and a chaos run through real axum and actix servers, a server
+//! stopped and restarted under a running service, and a process killed while it holds a claim.
+
+#[path = "support/scenarios.rs"]
+mod scenarios;
+#[path = "support/servers.rs"]
+mod servers;
+
+use std::time::Duration;
+
+use hookproof::delivery::{Claim, IdempotencyStore, PostgresStore};
+use scenarios::{LEASE, Receivers, actix_site, axum_site};
+use servers::PostgresServer;
+
+const CHILD: &str = "HOOKPROOF_TEST_CHILD_POSTGRES";
+
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap()
+}
+
+/// Run by [`guarantees_on_a_real_postgres`] in a child process it then kills.
+#[test]
+fn child_holding_a_claim() {
+    let Ok(url) = std::env::var(CHILD) else {
+        return;
+    };
+    runtime().block_on(async {
+        scenarios::hold_a_claim(PostgresStore::connect(&url).await.unwrap()).await;
+    });
+}
+
+#[test]
+fn guarantees_on_a_real_postgres() {
+    let Some(mut server) = PostgresServer::start() else {
+        return;
+    };
+    let url = server.url();
+    let client = runtime();
+    let store = || {
+        client.block_on(async {
+            let store = PostgresStore::connect(&url).await.unwrap();
+            store.migrate().await.unwrap();
+            store
+        })
+    };
+
+    // The store's own contract: one claim per key, owner-checked endings, lapsed claims taken over.
+    let contract = store();
+    client.block_on(async {
+        let store = contract;
+        let lease = Duration::from_millis(200);
+        let Claim::Claimed { token, .. } = store.claim("k", lease).await.unwrap() else {
+            panic!()
+        };
+        assert_eq!(store.claim("k", lease).await.unwrap(), Claim::InProgress);
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        let Claim::Claimed {
+            token: retry,
+            taken_over,
+        } = store.claim("k", lease).await.unwrap()
+        else {
+            panic!()
+        };
+        assert!(taken_over, "the lapsed claim is reported taken over");
+        assert!(!store.complete("k", &token, LEASE).await.unwrap());
+        assert!(!store.release("k", &token).await.unwrap());
+        assert!(store.complete("k", &retry, LEASE).await.unwrap());
+        assert_eq!(store.claim("k", lease).await.unwrap(), Claim::Done);
+        // 32 attempts at one key at once: exactly one claim.
+        let attempts = (0..32).map(|_| store.claim("race", LEASE));
+        let claims = futures_util::future::join_all(attempts).await;
+        let won = claims
+            .iter()
+            .filter(|claim| matches!(claim, Ok(Claim::Claimed { .. })))
+            .count();
+        assert_eq!(won, 1, "{claims:?}");
+    });
+
+    let site = axum_site::start(Receivers::on(store(), LEASE));
+    client.block_on(scenarios::every_row(site.address, &site.ledger));
+    client.block_on(scenarios::chaos(site.address, &site.ledger));
+    client.block_on(scenarios::a_killed_holders_claim_is_taken_over(
+        site.address,
+        &site.ledger,
+        "child_holding_a_claim",
+        CHILD,
+        &url,
+    ));
+    let recovered = client.block_on(scenarios::the_store_comes_back(
+        site.address,
+        &site.ledger,
+        |down| {
+            if down {
+                server.kill()
+            } else {
+                server.restart()
+            }
+        },
+    ));
+    println!("postgres: the axum service recovered {recovered:?} after PostgreSQL came back");
+    drop(site);
+
+    // The actix run shares the table: its deliveries carry other references.
+    let site = actix_site::start(Receivers::on(store(), LEASE));
+    client.block_on(async {
+        let clean = PostgresStore::connect(&url).await.unwrap();
+        sqlx::query("DELETE FROM hookproof_deliveries")
+            .execute(clean.pool())
+            .await
+            .unwrap();
+    });
+    client.block_on(scenarios::every_row(site.address, &site.ledger));
+    client.block_on(scenarios::chaos(site.address, &site.ledger));
+}
