@@ -19,24 +19,28 @@ use crate::verified::Provenance;
 /// [`error`](Self::error) to see which field moved.
 #[derive(Clone)]
 pub struct Drifted {
-    event_type: &'static str,
+    event_type: std::borrow::Cow<'static, str>,
     error: Error,
     body: Arc<[u8]>,
 }
 
 impl Drifted {
-    pub(crate) fn new(event_type: &'static str, error: Error, provenance: &Provenance) -> Self {
+    pub(crate) fn new(
+        event_type: impl Into<std::borrow::Cow<'static, str>>,
+        error: Error,
+        provenance: &Provenance,
+    ) -> Self {
         debug_assert_eq!(error.kind(), ErrorKind::PayloadData);
         Self {
-            event_type,
+            event_type: event_type.into(),
             error,
             body: provenance.shared_body(),
         }
     }
 
-    /// The event type as sent: one hookproof knows.
-    pub fn event_type(&self) -> &'static str {
-        self.event_type
+    /// The event type as sent: one the provider's model knows.
+    pub fn event_type(&self) -> &str {
+        &self.event_type
     }
 
     /// What did not fit: a [`PayloadData`](ErrorKind::PayloadData) error whose

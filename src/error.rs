@@ -209,6 +209,7 @@ pub(crate) enum HeaderProblem {
     TooManyFields { count: usize, max: usize },
     RepeatedField { position: usize, first: usize },
     TooDeep { position: usize, max: usize },
+    NotAnInteger,
 }
 
 impl fmt::Display for HeaderProblem {
@@ -226,6 +227,7 @@ impl fmt::Display for HeaderProblem {
             Self::RepeatedField { position, first } => {
                 write!(f, "lists its field {first} again as field {position}")
             }
+            Self::NotAnInteger => f.write_str("is not an integer"),
             Self::TooDeep { position, max } => write!(
                 f,
                 "names, as field {position}, a path of more than {max} dot-separated parts"

@@ -196,6 +196,7 @@ pub mod delivery;
 mod drift;
 mod error;
 mod form;
+pub mod generic;
 mod headers;
 mod id;
 mod idempotency;

@@ -29,6 +29,13 @@ pub trait Provider: Send + Sync {
     /// The provider's name as used in paths and keys: `platnova`, `inplayer`, …
     const NAME: &'static str;
 
+    /// This provider's name: [`NAME`](Self::NAME), unless one type serves several providers
+    /// (the [generic provider](crate::generic) is named when it is built). Delivery keys are
+    /// scoped by it.
+    fn name(&self) -> &'static str {
+        Self::NAME
+    }
+
     /// Checks the request's signature (and whatever else authenticates it) over the body as
     /// received.
     fn verify<'a, H: Headers + ?Sized>(

@@ -152,6 +152,10 @@ impl Freshness {
         }
     }
 
+    pub(crate) fn with_tolerance(self, tolerance: Duration) -> Self {
+        Self { tolerance, ..self }
+    }
+
     pub(crate) fn with_clock(self, clock: impl Clock + 'static) -> Self {
         Self {
             clock: Arc::new(clock),

@@ -8,7 +8,10 @@
 use std::fmt;
 use std::sync::Arc;
 
+use crate::error::Error;
+use crate::headers::Headers;
 use crate::secret::KeyId;
+use crate::verify::Verifier;
 
 /// A body that passed verification, with the key that verified it and whatever else the scheme
 /// established (`E`; for example the list of signed fields).
@@ -16,6 +19,37 @@ pub struct Verified<'a, E = ()> {
     body: &'a [u8],
     key_id: KeyId,
     evidence: E,
+}
+
+impl<'a> Verified<'a> {
+    /// Runs `verifier` on the request and, when it accepts, the proof that it did: what a
+    /// [`Provider`](crate::Provider) implemented outside hookproof returns from `verify`. (The
+    /// only other way to make one is [`dangerous::assume_verified`](crate::dangerous).)
+    ///
+    /// ```
+    /// use hookproof::{Secret, Verified, verify::SharedSecretHeader};
+    /// use http::HeaderName;
+    ///
+    /// let scheme = SharedSecretHeader::new(HeaderName::from_static("x-token"), Secret::new("t0ken")?);
+    /// let verified = Verified::by(&scheme, &[("x-token", "t0ken")], b"{}")?;
+    /// assert_eq!(verified.key_id(), "default");
+    /// assert!(Verified::by(&scheme, &[("x-token", "guess")], b"{}").is_err());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn by<V: Verifier + ?Sized, H: Headers + ?Sized>(
+        verifier: &V,
+        headers: &H,
+        body: &'a [u8],
+    ) -> Result<Self, Error> {
+        let key_id = verifier.verify(&headers, body)?;
+        Ok(Self::new(body, key_id, ()))
+    }
+
+    /// The same proof with what the verification established besides the key (a provider's
+    /// `Evidence`), read by the caller from the verified request.
+    pub fn with_evidence<E>(self, evidence: E) -> Verified<'a, E> {
+        Verified::new(self.body, self.key_id, evidence)
+    }
 }
 
 impl<'a, E> Verified<'a, E> {
@@ -47,8 +81,10 @@ impl<'a, E> Verified<'a, E> {
         (Verified::new(self.body, self.key_id, ()), self.evidence)
     }
 
-    /// The owned record a parsed notification keeps.
-    pub(crate) fn provenance(&self) -> Provenance {
+    /// The owned record a parsed notification keeps (what [`Delivery::provenance`] returns).
+    ///
+    /// [`Delivery::provenance`]: crate::Delivery::provenance
+    pub fn provenance(&self) -> Provenance {
         Provenance {
             key_id: self.key_id.clone(),
             body: self.body.into(),

@@ -278,6 +278,8 @@ async fn every_outcome_is_one_structured_event_without_secrets_or_content() {
         .with_ansi(false)
         .finish();
     let _guard = tracing::subscriber::set_default(subscriber);
+    // Other tests of this binary may have met the events first, with no subscriber: ask again.
+    tracing::callsite::rebuild_interest_cache();
 
     let receiver = Receiver::new(Platnova::new(secret()))
         .with_store(MemoryStore::new(100))

@@ -229,11 +229,11 @@ impl<P: Provider> Receiver<P> {
         body: &[u8],
     ) -> Result<Reception<P::Notification>, Rejection> {
         let mut notification = self.receive(headers, body).inspect_err(|error| {
-            observe::refused(P::NAME, error);
+            observe::refused(self.provider.name(), error);
         })?;
         let key_id = notification.provenance().key_id().clone();
         let mut receipt = Receipt {
-            provider: P::NAME,
+            provider: self.provider.name(),
             tenant: self.tenants.of(&key_id),
             key_id,
             guarded: false,
@@ -259,7 +259,7 @@ impl<P: Provider> Receiver<P> {
                 keep.push(true); // Nothing to recognise a retry by: always handled.
                 continue;
             };
-            let scoped = scoped_key(P::NAME, &receipt.tenant, key.as_str());
+            let scoped = scoped_key(receipt.provider, &receipt.tenant, key.as_str());
             match guard.store.claim(&scoped, guard.lease).await {
                 Ok(Claim::Claimed { token, taken_over }) => {
                     lease.hold(scoped, token);

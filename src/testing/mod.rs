@@ -17,6 +17,7 @@
 //! ```
 
 pub mod cedar;
+pub mod generic;
 pub mod inplayer;
 pub mod platfone;
 pub mod platnova;

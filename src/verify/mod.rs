@@ -6,6 +6,7 @@
 //! | [`HmacSha256`] | InPlayer, Platfone (option) | HMAC-SHA256 of the raw body, hex or base64, optional prefix |
 //! | [`FieldConcatSha256`] | Cedar | SHA-256 of the named payload fields' text followed by the secret |
 //! | [`SaltedMd5`] | Voximplant | MD5 of an ordered list of secrets and payload values |
+//! | [`StandardWebhooks`] | Svix and every Standard Webhooks sender | HMAC-SHA256 of `id.timestamp.body`, `v1,` base64 signatures, a timestamp window |
 //!
 //! The first three read a whole request and implement [`Verifier`], the trait a provider that
 //! lets the receiver choose its scheme (Platfone) accepts. [`SaltedMd5`] signs individual items
@@ -16,6 +17,7 @@ mod fields;
 mod hmac_sha256;
 mod salted_md5;
 mod shared_secret;
+mod standard_webhooks;
 mod tag;
 
 pub use field_concat::{FieldConcatSha256, NullSpelling, SignedFields};
@@ -23,6 +25,7 @@ pub use fields::{FieldSource, FieldValue};
 pub use hmac_sha256::HmacSha256;
 pub use salted_md5::{Part, SaltedMd5};
 pub use shared_secret::SharedSecretHeader;
+pub use standard_webhooks::{InvalidSecret, StandardWebhooks};
 pub use tag::SignatureEncoding;
 
 pub(crate) use tag::Tag;
@@ -55,22 +58,29 @@ use crate::{Error, Headers, KeyId};
 pub trait Verifier: Send + Sync {
     /// Verifies a request; returns the id of the key that matched.
     fn verify(&self, headers: &dyn Headers, body: &[u8]) -> Result<KeyId, Error>;
-}
 
-impl<V: Verifier + ?Sized> Verifier for &V {
-    fn verify(&self, headers: &dyn Headers, body: &[u8]) -> Result<KeyId, Error> {
-        (**self).verify(headers, body)
+    /// The message id the signature covers, for a scheme that signs one (Standard Webhooks'
+    /// `webhook-id`): an idempotency key a retry repeats. `None` for schemes that sign none
+    /// (the default). Asked only of a request that verified.
+    fn message_id(&self, headers: &dyn Headers) -> Option<String> {
+        let _ = headers;
+        None
     }
 }
 
-impl<V: Verifier + ?Sized> Verifier for Box<V> {
-    fn verify(&self, headers: &dyn Headers, body: &[u8]) -> Result<KeyId, Error> {
-        (**self).verify(headers, body)
-    }
+/// Forwards both methods, so that a reference, a box or an `Arc` is a verifier too.
+macro_rules! forward_verifier {
+    ($($wrapper:ty),+) => {$(
+        impl<V: Verifier + ?Sized> Verifier for $wrapper {
+            fn verify(&self, headers: &dyn Headers, body: &[u8]) -> Result<KeyId, Error> {
+                (**self).verify(headers, body)
+            }
+
+            fn message_id(&self, headers: &dyn Headers) -> Option<String> {
+                (**self).message_id(headers)
+            }
+        }
+    )+};
 }
 
-impl<V: Verifier + ?Sized> Verifier for std::sync::Arc<V> {
-    fn verify(&self, headers: &dyn Headers, body: &[u8]) -> Result<KeyId, Error> {
-        (**self).verify(headers, body)
-    }
-}
+forward_verifier!(&V, Box<V>, std::sync::Arc<V>);
