@@ -82,15 +82,7 @@ async fn on_acme(Webhook(n): Webhook<Acme>) -> &'static str {
 }
 
 fn curl(port: u16, path: &str, request: &SignedRequest) -> String {
-    let headers: String = request
-        .headers
-        .iter()
-        .map(|(name, value)| format!(" -H '{name}: {value}'"))
-        .collect();
-    format!(
-        "curl -s -X POST http://127.0.0.1:{port}{path}{headers} --data-binary '{}'",
-        String::from_utf8_lossy(&request.body)
-    )
+    request.to_curl(&format!("http://127.0.0.1:{port}{path}"))
 }
 
 #[tokio::main]

@@ -9,7 +9,7 @@
 #[path = "support/demo.rs"]
 mod demo;
 
-use hookproof::testing::{SignedRequest, cedar, inplayer, platfone, platnova, voximplant};
+use hookproof::testing::{cedar, inplayer, platfone, platnova, voximplant};
 
 fn main() -> Result<(), hookproof::Error> {
     let base = std::env::args()
@@ -63,20 +63,8 @@ fn main() -> Result<(), hookproof::Error> {
     for (provider, request) in requests {
         println!(
             "# {provider}\n{}\n",
-            curl(&format!("{base}/webhooks/{provider}"), &request)
+            request.to_curl(&format!("{base}/webhooks/{provider}"))
         );
     }
     Ok(())
-}
-
-/// A POSIX-shell command that sends `request` byte for byte.
-fn curl(url: &str, request: &SignedRequest) -> String {
-    let quote = |text: &str| format!("'{}'", text.replace('\'', r"'\''"));
-    let mut command = format!("curl -i -X POST {}", quote(url));
-    for (name, value) in &request.headers {
-        command.push_str(&format!(" \\\n  -H {}", quote(&format!("{name}: {value}"))));
-    }
-    let body = String::from_utf8_lossy(&request.body);
-    command.push_str(&format!(" \\\n  --data-binary {}", quote(&body)));
-    command
 }

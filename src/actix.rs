@@ -44,7 +44,7 @@ use actix_web::http::header::{HeaderMap, RETRY_AFTER};
 use actix_web::{FromRequest, HttpMessage, HttpRequest, HttpResponse, ResponseError};
 use http::HeaderName;
 
-use crate::delivery::{Answer, Claimed, Receipt, Receiver, Reception, Rejection};
+use crate::delivery::{Answer, Claimed, Receipt, Receiver, Reception, Rejection, TenantFrom};
 use crate::{Error, HeaderLookup, Headers, Provider};
 
 /// A verified notification of provider `P`, put there by a [`WebhookMiddleware<P>`].
@@ -59,7 +59,7 @@ pub struct WebhookMiddleware<P> {
     receiver: Receiver<P>,
 }
 
-impl<P: Provider> WebhookMiddleware<P> {
+impl<P: Provider + 'static> WebhookMiddleware<P> {
     /// Receives with `receiver` (its limits, store and policies).
     pub fn new(receiver: Receiver<P>) -> Self {
         Self { receiver }
@@ -120,10 +120,16 @@ where
         Box::pin(async move {
             let payload = request.take_payload();
             let received = match read_body(&receiver, request.headers(), payload).await {
-                Ok(bytes) => receiver
-                    .accept(request.headers(), &bytes)
-                    .await
-                    .map(|reception| (reception, bytes)),
+                Ok(bytes) => match tenant_of(&receiver, &request) {
+                    Ok(Some(tenant)) => {
+                        receiver
+                            .accept_for(&tenant, request.headers(), &bytes)
+                            .await
+                    }
+                    Ok(None) => receiver.accept(request.headers(), &bytes).await,
+                    Err(rejection) => Err(rejection),
+                }
+                .map(|reception| (reception, bytes)),
                 Err(rejection) => Err(rejection),
             };
             let (reception, bytes) = match received {
@@ -176,8 +182,33 @@ where
     }
 }
 
+/// The request's tenant, where the receiver says to read it: a path parameter of the resource,
+/// or a header. A resource without the parameter is misconfigured (500); a request without the
+/// header names no tenant, and is refused as a bad signature is.
+fn tenant_of<P: Provider + 'static>(
+    receiver: &Receiver<P>,
+    request: &ServiceRequest,
+) -> Result<Option<String>, Rejection> {
+    match receiver.tenant_source() {
+        None => Ok(None),
+        Some(TenantFrom::Path(name)) => request
+            .match_info()
+            .get(name)
+            .map(|value| Some(value.to_owned()))
+            .ok_or(Rejection::NotConfigured { provider: P::NAME }),
+        Some(TenantFrom::Header(name)) => Ok(Some(
+            request
+                .headers()
+                .get(name.as_str())
+                .and_then(|value| value.to_str().ok())
+                .ok_or_else(|| Rejection::Invalid(Error::missing_header(name)))?
+                .to_owned(),
+        )),
+    }
+}
+
 /// The body, read under the receiver's limit.
-async fn read_body<P: Provider>(
+async fn read_body<P: Provider + 'static>(
     receiver: &Receiver<P>,
     headers: &HeaderMap,
     payload: Payload,

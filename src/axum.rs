@@ -41,7 +41,7 @@ use std::pin::Pin;
 use std::task::{Context, Poll};
 
 use axum::body::{Body, Bytes};
-use axum::extract::{FromRequestParts, Request};
+use axum::extract::{FromRequestParts, RawPathParams, Request};
 use axum::http::header::RETRY_AFTER;
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Response};
@@ -49,7 +49,7 @@ use http_body_util::{BodyExt, LengthLimitError, Limited};
 use tower_layer::Layer;
 use tower_service::Service;
 
-use crate::delivery::{Answer, Claimed, Receipt, Receiver, Reception, Rejection};
+use crate::delivery::{Answer, Claimed, Receipt, Receiver, Reception, Rejection, TenantFrom};
 use crate::{Error, Provider};
 
 /// A verified notification of provider `P`, put there by a [`WebhookLayer<P>`].
@@ -65,7 +65,7 @@ pub struct WebhookLayer<P> {
     receiver: Receiver<P>,
 }
 
-impl<P: Provider> WebhookLayer<P> {
+impl<P: Provider + 'static> WebhookLayer<P> {
     /// Receives with `receiver` (its limits, store and policies).
     pub fn new(receiver: Receiver<P>) -> Self {
         Self { receiver }
@@ -143,12 +143,14 @@ where
         let mut inner = std::mem::replace(&mut self.inner, ready);
         let receiver = self.receiver.clone();
         Box::pin(async move {
-            let (parts, body) = request.into_parts();
+            let (mut parts, body) = request.into_parts();
             let received = match read_body(&receiver, &parts, body).await {
-                Ok(bytes) => receiver
-                    .accept(&parts.headers, &bytes)
-                    .await
-                    .map(|r| (r, bytes)),
+                Ok(bytes) => match tenant_of(&receiver, &mut parts).await {
+                    Ok(Some(tenant)) => receiver.accept_for(&tenant, &parts.headers, &bytes).await,
+                    Ok(None) => receiver.accept(&parts.headers, &bytes).await,
+                    Err(rejection) => Err(rejection),
+                }
+                .map(|reception| (reception, bytes)),
                 Err(rejection) => Err(rejection),
             };
             let (reception, bytes) = match received {
@@ -183,8 +185,38 @@ where
     }
 }
 
+/// The request's tenant, where the receiver says to read it: a path parameter of the route, or
+/// a header. A route without the parameter is misconfigured (500); a request without the header
+/// names no tenant, and is refused as a bad signature is.
+async fn tenant_of<P: Provider + 'static>(
+    receiver: &Receiver<P>,
+    parts: &mut Parts,
+) -> Result<Option<String>, Rejection> {
+    match receiver.tenant_source() {
+        None => Ok(None),
+        Some(TenantFrom::Path(name)) => {
+            let params = RawPathParams::from_request_parts(parts, &())
+                .await
+                .map_err(|_| Rejection::NotConfigured { provider: P::NAME })?;
+            params
+                .iter()
+                .find(|(param, _)| param == name)
+                .map(|(_, value)| Some(value.to_owned()))
+                .ok_or(Rejection::NotConfigured { provider: P::NAME })
+        }
+        Some(TenantFrom::Header(name)) => Ok(Some(
+            parts
+                .headers
+                .get(name)
+                .and_then(|value| value.to_str().ok())
+                .ok_or_else(|| Rejection::Invalid(Error::missing_header(name)))?
+                .to_owned(),
+        )),
+    }
+}
+
 /// The body, read under the receiver's limit.
-async fn read_body<P: Provider>(
+async fn read_body<P: Provider + 'static>(
     receiver: &Receiver<P>,
     parts: &Parts,
     body: Body,

@@ -35,7 +35,10 @@ fn platfone_scheme() -> HmacSha256 {
 }
 
 /// Receives `request` with the provider `receiver` holds, through `Receiver::receive`.
-fn receive<P: Provider>(receiver: &Receiver<P>, request: &SignedRequest) -> Result<(), Error> {
+fn receive<P: Provider + 'static>(
+    receiver: &Receiver<P>,
+    request: &SignedRequest,
+) -> Result<(), Error> {
     receiver
         .receive(&request.headers, &request.body)
         .map(|_| ())

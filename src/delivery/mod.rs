@@ -32,15 +32,20 @@ mod reception;
 #[cfg(feature = "redis")]
 mod redis;
 mod store;
+#[cfg(feature = "tenants")]
+mod tenants;
 
 pub use lease::Lease;
 pub use memory::MemoryStore;
 #[cfg(feature = "postgres")]
 #[cfg_attr(docsrs, doc(cfg(feature = "postgres")))]
 pub use postgres::PostgresStore;
-pub use receiver::{Receiver, Rejection};
+pub use receiver::{Receiver, Rejection, TenantFrom};
 pub use reception::{Answer, Claimed, Receipt, Reception};
 #[cfg(feature = "redis")]
 #[cfg_attr(docsrs, doc(cfg(feature = "redis")))]
 pub use redis::RedisStore;
 pub use store::{Claim, ClaimToken, IdempotencyStore, StoreError, StoreFuture, WhenStoreFails};
+#[cfg(feature = "tenants")]
+#[cfg_attr(docsrs, doc(cfg(feature = "tenants")))]
+pub use tenants::{KeySource, SourceFuture};

@@ -75,6 +75,15 @@ pub(crate) fn refused(provider: &'static str, error: &Error) {
     let _ = (provider, error);
 }
 
+/// A tenant's keys could not be read: the request is refused with 503.
+#[cfg(feature = "tenants")]
+pub(crate) fn source_failed(provider: &'static str, error: &StoreError) {
+    #[cfg(feature = "tracing")]
+    warn!(target: "hookproof", outcome = "store_failed", provider, decision = "refused", source = "keys", error = %error);
+    #[cfg(not(feature = "tracing"))]
+    let _ = (provider, error);
+}
+
 /// The store could not answer; `bypassed` says whether the delivery went on unguarded.
 pub(crate) fn store_failed(receipt: &Receipt, error: &StoreError, bypassed: bool) {
     #[cfg(feature = "tracing")]

@@ -20,6 +20,11 @@ use crate::error::{Error, ErrorKind};
 use crate::headers::Headers;
 use crate::provider::{Delivery, Provider};
 use crate::secret::KeyId;
+#[cfg(feature = "tenants")]
+use crate::secret::KeyRing;
+
+#[cfg(feature = "tenants")]
+use super::tenants::{KeySource, TenantProviders};
 
 /// A provider with what a receiving endpoint needs. Cheap to clone: everything is shared.
 ///
@@ -47,10 +52,39 @@ use crate::secret::KeyId;
 /// # tokio::runtime::Runtime::new().unwrap().block_on(demo()).unwrap();
 /// ```
 pub struct Receiver<P> {
-    provider: Arc<P>,
+    providers: Providers<P>,
     body_limit: usize,
     guard: Option<Guard>,
     tenants: Arc<Tenants>,
+    tenant_from: Option<TenantFrom>,
+}
+
+/// One provider for every request, or one per tenant.
+enum Providers<P> {
+    One(Arc<P>),
+    #[cfg(feature = "tenants")]
+    PerTenant(Arc<TenantProviders<P>>),
+}
+
+impl<P> Clone for Providers<P> {
+    fn clone(&self) -> Self {
+        match self {
+            Self::One(provider) => Self::One(Arc::clone(provider)),
+            #[cfg(feature = "tenants")]
+            Self::PerTenant(providers) => Self::PerTenant(Arc::clone(providers)),
+        }
+    }
+}
+
+/// Where a request names its tenant, for the framework integrations.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum TenantFrom {
+    /// A segment of the route's path, by its parameter name: `tenant` in
+    /// `/webhooks/platnova/{tenant}` (axum and actix alike).
+    Path(&'static str),
+    /// A header set by something the receiver trusts (a gateway in front of it).
+    Header(http::HeaderName),
 }
 
 /// The store and its policies.
@@ -84,7 +118,7 @@ impl Tenants {
     }
 }
 
-impl<P: Provider> Receiver<P> {
+impl<P: Provider + 'static> Receiver<P> {
     /// The largest body accepted unless [`with_body_limit`](Self::with_body_limit) says
     /// otherwise: 1 MiB, far above any documented webhook.
     pub const DEFAULT_BODY_LIMIT: usize = 1024 * 1024;
@@ -100,11 +134,104 @@ impl<P: Provider> Receiver<P> {
     /// no store (every verified delivery is handled).
     pub fn new(provider: P) -> Self {
         Self {
-            provider: Arc::new(provider),
+            providers: Providers::One(Arc::new(provider)),
             body_limit: Self::DEFAULT_BODY_LIMIT,
             guard: None,
             tenants: Arc::new(Tenants::One),
+            tenant_from: None,
         }
+    }
+
+    /// How long a tenant's keys are kept unless [`with_tenant_cache`](Self::with_tenant_cache)
+    /// says otherwise: 60 s, how late a rotation or a removal at the source takes effect.
+    #[cfg(feature = "tenants")]
+    pub const DEFAULT_TENANT_TTL: Duration = Duration::from_secs(60);
+    /// How many tenants' keys are kept unless [`with_tenant_cache`](Self::with_tenant_cache)
+    /// says otherwise.
+    #[cfg(feature = "tenants")]
+    pub const DEFAULT_TENANT_CAPACITY: u64 = 10_000;
+
+    /// A receiver for many tenants (feature `tenants`): each request's tenant comes from the
+    /// request ([`tenant_from`](Self::tenant_from), or [`accept_for`](Self::accept_for)), that
+    /// tenant's keys from `source`, and `build` makes the tenant's provider of them (`None`
+    /// when the keys do not make one). Keys are cached ([`DEFAULT_TENANT_TTL`](Self::DEFAULT_TENANT_TTL),
+    /// [`DEFAULT_TENANT_CAPACITY`](Self::DEFAULT_TENANT_CAPACITY)); concurrent misses for one
+    /// tenant ask the source once. An unknown tenant is refused as a bad signature is (401, same
+    /// body); a source that cannot answer, with 503, so the provider retries.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use hookproof::delivery::{KeySource, SourceFuture, TenantFrom};
+    /// use hookproof::{KeyRing, Receiver, Secret, platnova::Platnova};
+    ///
+    /// struct Tenants;
+    /// impl KeySource for Tenants {
+    ///     fn keys<'a>(&'a self, _provider: &'a str, tenant: &'a str) -> SourceFuture<'a, Option<KeyRing>> {
+    ///         let keys = (tenant == "acme").then(|| KeyRing::from(Secret::new("acme secret").unwrap()));
+    ///         Box::pin(async move { Ok(keys) })
+    ///     }
+    /// }
+    ///
+    /// let receiver = Receiver::per_tenant(Tenants, |keys| Some(Platnova::new(keys)))
+    ///     .with_tenant_cache(Duration::from_secs(30), 50_000)
+    ///     .tenant_from(TenantFrom::Path("tenant"));
+    /// ```
+    #[cfg(feature = "tenants")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "tenants")))]
+    pub fn per_tenant(
+        source: impl KeySource + 'static,
+        build: impl Fn(KeyRing) -> Option<P> + Send + Sync + 'static,
+    ) -> Self {
+        Self {
+            providers: Providers::PerTenant(Arc::new(TenantProviders::new(
+                source,
+                build,
+                Self::DEFAULT_TENANT_TTL,
+                Self::DEFAULT_TENANT_CAPACITY,
+            ))),
+            body_limit: Self::DEFAULT_BODY_LIMIT,
+            guard: None,
+            tenants: Arc::new(Tenants::One),
+            tenant_from: None,
+        }
+    }
+
+    /// Keeps each tenant's keys for `ttl` (how late a change at the source takes effect, unless
+    /// [`invalidate_tenant`](Self::invalidate_tenant) is called) and at most `capacity`
+    /// tenants' keys. Nothing for a receiver with one provider.
+    #[cfg(feature = "tenants")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "tenants")))]
+    #[must_use]
+    pub fn with_tenant_cache(mut self, ttl: Duration, capacity: u64) -> Self {
+        if let Providers::PerTenant(providers) = self.providers {
+            let providers = Arc::try_unwrap(providers)
+                .unwrap_or_else(|_| panic!("configure a receiver before cloning it"));
+            self.providers = Providers::PerTenant(Arc::new(providers.with_cache(ttl, capacity)));
+        }
+        self
+    }
+
+    /// Forgets `tenant`'s cached keys, so that a change at the source (a rotation, a removal)
+    /// takes effect with the next request.
+    #[cfg(feature = "tenants")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "tenants")))]
+    pub async fn invalidate_tenant(&self, tenant: &str) {
+        if let Providers::PerTenant(providers) = &self.providers {
+            providers.invalidate(tenant).await;
+        }
+    }
+
+    /// Where the framework integrations read each request's tenant (default: none; the tenant
+    /// then comes from [`with_key_tenants`](Self::with_key_tenants), or is the one tenant).
+    #[must_use]
+    pub fn tenant_from(mut self, from: TenantFrom) -> Self {
+        self.tenant_from = Some(from);
+        self
+    }
+
+    /// Where the framework integrations read each request's tenant, if anywhere.
+    pub fn tenant_source(&self) -> Option<&TenantFrom> {
+        self.tenant_from.as_ref()
     }
 
     /// Refuses bodies longer than `bytes` ([`BodyTooLarge`](ErrorKind::BodyTooLarge), 413).
@@ -198,9 +325,13 @@ impl<P: Provider> Receiver<P> {
         self.body_limit
     }
 
-    /// The provider.
-    pub fn provider(&self) -> &P {
-        &self.provider
+    /// The provider; `None` for a receiver with a provider per tenant.
+    pub fn provider(&self) -> Option<&P> {
+        match &self.providers {
+            Providers::One(provider) => Some(provider),
+            #[cfg(feature = "tenants")]
+            Providers::PerTenant(_) => None,
+        }
     }
 
     /// Whether a store guards the deliveries.
@@ -209,32 +340,118 @@ impl<P: Provider> Receiver<P> {
     }
 
     /// Verifies and parses a request whose body has been read whole; no store is consulted.
+    /// A receiver with a provider per tenant needs the tenant: [`receive_for`](Self::receive_for).
     pub fn receive<H: Headers + ?Sized>(
         &self,
+        headers: &H,
+        body: &[u8],
+    ) -> Result<P::Notification, Error> {
+        match &self.providers {
+            Providers::One(provider) => self.verify_and_parse(provider, headers, body),
+            #[cfg(feature = "tenants")]
+            Providers::PerTenant(_) => Err(Error::new(
+                ErrorKind::SignatureMismatch,
+                "this receiver looks keys up per tenant, and the request names none",
+            )),
+        }
+    }
+
+    /// Verifies and parses a request of `tenant`: with the tenant's keys, for a receiver with a
+    /// provider per tenant; with the one provider otherwise.
+    pub async fn receive_for<H: Headers + ?Sized>(
+        &self,
+        tenant: &str,
+        headers: &H,
+        body: &[u8],
+    ) -> Result<P::Notification, Rejection> {
+        let provider = self.provider_of(tenant).await?;
+        Ok(self.verify_and_parse(&provider, headers, body)?)
+    }
+
+    /// [`receive`](Self::receive), then claims the delivery's keys: what every framework
+    /// integration calls once it has read the body, and what any other framework calls.
+    /// Complete the returned [`Lease`] once the delivery is handled; drop it otherwise. The
+    /// tenant is the key id's ([`with_key_tenants`](Self::with_key_tenants)), or the one tenant.
+    pub async fn accept<H: Headers + Sync + ?Sized>(
+        &self,
+        headers: &H,
+        body: &[u8],
+    ) -> Result<Reception<P::Notification>, Rejection> {
+        let provider = match &self.providers {
+            Providers::One(provider) => provider,
+            // The tenant is needed to find the keys: `accept_for`, or `tenant_from` in a layer.
+            #[cfg(feature = "tenants")]
+            Providers::PerTenant(_) => return Err(Rejection::NotConfigured { provider: P::NAME }),
+        };
+        let notification = self.verify_and_parse(provider, headers, body)?;
+        let tenant = self.tenants.of(notification.provenance().key_id());
+        self.claim(provider.name(), tenant, notification).await
+    }
+
+    /// [`accept`](Self::accept) for a request that names its tenant: with that tenant's keys,
+    /// for a receiver with a provider per tenant, and keyed under that tenant.
+    pub async fn accept_for<H: Headers + Sync + ?Sized>(
+        &self,
+        tenant: &str,
+        headers: &H,
+        body: &[u8],
+    ) -> Result<Reception<P::Notification>, Rejection> {
+        let provider = self.provider_of(tenant).await?;
+        let notification = self.verify_and_parse(&provider, headers, body)?;
+        self.claim(provider.name(), Arc::from(tenant), notification)
+            .await
+    }
+
+    /// The provider that verifies `tenant`'s requests.
+    #[cfg_attr(not(feature = "tenants"), allow(unused_variables))]
+    async fn provider_of(&self, tenant: &str) -> Result<Arc<P>, Rejection> {
+        match &self.providers {
+            Providers::One(provider) => Ok(Arc::clone(provider)),
+            #[cfg(feature = "tenants")]
+            Providers::PerTenant(providers) => match providers.provider(P::NAME, tenant).await {
+                Ok(Some(provider)) => Ok(provider),
+                // As a bad signature is refused: no hint whether the tenant exists.
+                Ok(None) => {
+                    let error = Error::new(
+                        ErrorKind::SignatureMismatch,
+                        "no configured key verifies the request for its tenant",
+                    );
+                    observe::refused(P::NAME, &error);
+                    Err(Rejection::Invalid(error))
+                }
+                Err(error) => {
+                    observe::source_failed(P::NAME, &error);
+                    Err(Rejection::StoreUnavailable(error))
+                }
+            },
+        }
+    }
+
+    fn verify_and_parse<H: Headers + ?Sized>(
+        &self,
+        provider: &P,
         headers: &H,
         body: &[u8],
     ) -> Result<P::Notification, Error> {
         if body.len() > self.body_limit {
             return Err(Error::body_too_large(self.body_limit));
         }
-        self.provider.verify_and_parse(headers, body)
+        provider
+            .verify_and_parse(headers, body)
+            .inspect_err(|error| observe::refused(provider.name(), error))
     }
 
-    /// [`receive`](Self::receive), then claims the delivery's keys: what every framework
-    /// integration calls once it has read the body, and what any other framework calls.
-    /// Complete the returned [`Lease`] once the delivery is handled; drop it otherwise.
-    pub async fn accept<H: Headers + Sync + ?Sized>(
+    /// Claims a verified notification's keys under `provider` and `tenant`.
+    async fn claim(
         &self,
-        headers: &H,
-        body: &[u8],
+        provider: &'static str,
+        tenant: Arc<str>,
+        mut notification: P::Notification,
     ) -> Result<Reception<P::Notification>, Rejection> {
-        let mut notification = self.receive(headers, body).inspect_err(|error| {
-            observe::refused(self.provider.name(), error);
-        })?;
         let key_id = notification.provenance().key_id().clone();
         let mut receipt = Receipt {
-            provider: self.provider.name(),
-            tenant: self.tenants.of(&key_id),
+            provider,
+            tenant,
             key_id,
             guarded: false,
             taken_over: false,
@@ -344,10 +561,11 @@ fn scoped_key(provider: &str, tenant: &str, key: &str) -> String {
 impl<P> Clone for Receiver<P> {
     fn clone(&self) -> Self {
         Self {
-            provider: Arc::clone(&self.provider),
+            providers: self.providers.clone(),
             body_limit: self.body_limit,
             guard: self.guard.clone(),
             tenants: Arc::clone(&self.tenants),
+            tenant_from: self.tenant_from.clone(),
         }
     }
 }
@@ -355,7 +573,14 @@ impl<P> Clone for Receiver<P> {
 impl<P: fmt::Debug> fmt::Debug for Receiver<P> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Receiver")
-            .field("provider", &self.provider)
+            .field(
+                "provider",
+                &match &self.providers {
+                    Providers::One(provider) => Some(provider),
+                    #[cfg(feature = "tenants")]
+                    Providers::PerTenant(_) => None,
+                },
+            )
             .field("body_limit", &self.body_limit)
             .field("guarded", &self.guard.is_some())
             .field(
@@ -364,6 +589,7 @@ impl<P: fmt::Debug> fmt::Debug for Receiver<P> {
             )
             .field("lease", &self.guard.as_ref().map(|guard| guard.lease))
             .field("tenants", &self.tenants)
+            .field("tenant_from", &self.tenant_from)
             .finish()
     }
 }

@@ -42,6 +42,19 @@ impl SignedRequest {
         builder.body(self.body)
     }
 
+    /// A POSIX-shell `curl` command that sends the request to `url` byte for byte (a body that
+    /// is not UTF-8 is shown lossily: sign text bodies for it).
+    pub fn to_curl(&self, url: &str) -> String {
+        let quote = |text: &str| format!("'{}'", text.replace('\'', r"'\''"));
+        let mut command = format!("curl -s -X POST {}", quote(url));
+        for (name, value) in &self.headers {
+            command.push_str(&format!(" \\\n  -H {}", quote(&format!("{name}: {value}"))));
+        }
+        let body = String::from_utf8_lossy(&self.body);
+        command.push_str(&format!(" \\\n  --data-binary {}", quote(&body)));
+        command
+    }
+
     /// The request with one more header, such as Cedar's `X-Webhook-Request-UUID`.
     #[must_use]
     pub fn with_header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {

@@ -1,0 +1,101 @@
+//! With the `tracing` feature: one structured event per delivery outcome, with provider,
+//! tenant and key id; a duplicate is information, not an error; never a secret or body content.
+
+use std::sync::Arc;
+
+use hookproof::delivery::{MemoryStore, Reception};
+use hookproof::platnova::Platnova;
+use hookproof::testing::platnova::{sample, signed_request};
+use hookproof::{Receiver, Secret};
+
+fn secret() -> Secret {
+    Secret::new("pn_test").unwrap()
+}
+
+/// With the `tracing` feature: one event per outcome, with provider, tenant and key id; a
+/// duplicate is information, not an error; no secret and no body content in any of them.
+#[tokio::test]
+async fn every_outcome_is_one_structured_event_without_secrets_or_content() {
+    use std::sync::Mutex;
+
+    #[derive(Clone, Default)]
+    struct Captured(Arc<Mutex<Vec<u8>>>);
+
+    impl std::io::Write for Captured {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(bytes);
+            Ok(bytes.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    let captured = Captured::default();
+    let writer = captured.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_writer(move || writer.clone())
+        .with_max_level(tracing::Level::INFO)
+        .with_ansi(false)
+        .finish();
+    // The only test of this binary: its subscriber sees every event from the start.
+    tracing::subscriber::set_global_default(subscriber).unwrap();
+
+    let receiver = Receiver::new(Platnova::new(secret()))
+        .with_store(MemoryStore::new(100))
+        .with_key_tenants([("default", "acme")]);
+    let body = sample("card.charged").unwrap().body;
+    let request = signed_request(&secret(), body);
+    let Reception::New(claimed) = receiver
+        .accept(&request.headers, &request.body)
+        .await
+        .unwrap()
+    else {
+        panic!()
+    };
+    claimed.lease.complete().await.unwrap();
+    let again = receiver
+        .accept(&request.headers, &request.body)
+        .await
+        .unwrap();
+    assert!(matches!(again, Reception::Duplicate(_)));
+    let forged = signed_request(&Secret::new("pn_guess").unwrap(), body);
+    assert!(
+        receiver
+            .accept(&forged.headers, &forged.body)
+            .await
+            .is_err()
+    );
+    let drifted = signed_request(
+        &secret(),
+        body.replace(r#""amount": 50.00"#, r#""amount": "x""#),
+    );
+    let _ = receiver
+        .accept(&drifted.headers, &drifted.body)
+        .await
+        .unwrap();
+
+    let log = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    let lines: Vec<&str> = log.lines().collect();
+    let line = |outcome: &str| {
+        lines
+            .iter()
+            .find(|line| line.contains(&format!("outcome=\"{outcome}\"")))
+            .unwrap_or_else(|| panic!("no {outcome} event in:\n{log}"))
+    };
+    for outcome in ["accepted", "duplicate"] {
+        let event = line(outcome);
+        assert!(event.contains(" INFO "), "{event}");
+        assert!(
+            event.contains("provider=\"platnova\"")
+                && event.contains("tenant=acme")
+                && event.contains("key_id=default"),
+            "{event}"
+        );
+    }
+    assert!(line("refused").contains("kind=SignatureMismatch"));
+    assert!(line("drifted").contains(" WARN "));
+    for content in ["pn_test", "pn_guess", "TXN123456", "John Doe", "Store Name"] {
+        assert!(!log.contains(content), "`{content}` in the log:\n{log}");
+    }
+}
