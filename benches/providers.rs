@@ -170,7 +170,7 @@ fn record(group: &str, allocations: &[(&str, usize)], paired_ratio: f64) {
 /// Writes `json` as `target/criterion/<group>/hookproof.json`.
 fn write_record(group: &str, json: serde_json::Value) {
     let target = std::env::var_os("CARGO_TARGET_DIR").map_or_else(
-        || PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target"),
+        || PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target"),
         PathBuf::from,
     );
     let directory = target.join("criterion").join(group);

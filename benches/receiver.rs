@@ -8,7 +8,7 @@
 //! response is sent). Results go to `target/criterion/receiver/hookproof.json`;
 //! `python3 benches/summary.py` prints them with the rest.
 //!
-//! `cargo bench --bench receiver --features axum,redis,postgres,testing`
+//! `cargo bench -p hookproof-integration --bench receiver`
 
 #[path = "../tests/support/servers.rs"]
 mod servers;
@@ -199,7 +199,7 @@ fn main() {
         record("postgres", measure("postgres", base().with_store(store)));
     }
     let target = std::env::var_os("CARGO_TARGET_DIR").map_or_else(
-        || PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target"),
+        || PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target"),
         PathBuf::from,
     );
     let directory = target.join("criterion").join("receiver");

@@ -14,7 +14,7 @@ about a millisecond, median of the per-round ratios), which a shared machine's d
 cannot skew the way it skews two criterion runs taken seconds apart; the criterion medians are
 shown beside it.
 
-    cargo bench && python3 benches/summary.py
+    cargo bench -p hookproof-integration && python3 benches/summary.py
 """
 
 import json

@@ -2,8 +2,8 @@
 //! `http://127.0.0.1:3000/webhooks/<provider>`.
 //!
 //! ```sh
-//! cargo run --example actix_receiver --features actix,tracing
-//! cargo run --example curl_samples --features testing   # prints signed requests to paste
+//! cargo run -p hookproof-integration --example actix_receiver
+//! cargo run -p hookproof-integration --example curl_samples   # prints signed requests to paste
 //! ```
 //!
 //! Each resource is wrapped in a `WebhookMiddleware`: it verifies, claims the delivery in the

@@ -3,7 +3,7 @@
 //! ("Acme") through the generic provider with an HMAC verifier. One memory store guards all.
 //!
 //! ```sh
-//! cargo run --example any_provider --features axum,tracing,testing
+//! cargo run -p hookproof-integration --example any_provider
 //! ```
 //!
 //! It prints a signed `curl` command per route, then serves `http://127.0.0.1:3000/<sender>`

@@ -1,8 +1,8 @@
 //! A webhook receiver for all five providers on axum, at `http://127.0.0.1:3000/webhooks/<provider>`.
 //!
 //! ```sh
-//! cargo run --example axum_receiver --features axum,tracing
-//! cargo run --example curl_samples --features testing   # prints signed requests to paste
+//! cargo run -p hookproof-integration --example axum_receiver
+//! cargo run -p hookproof-integration --example curl_samples   # prints signed requests to paste
 //! ```
 //!
 //! Each route is wrapped in a `WebhookLayer`: it verifies, claims the delivery in the shared

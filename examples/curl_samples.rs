@@ -2,8 +2,8 @@
 //! secrets the receiver examples use (the same environment variables and DEMO defaults).
 //!
 //! ```sh
-//! cargo run --example curl_samples --features testing
-//! cargo run --example curl_samples --features testing -- http://127.0.0.1:8080
+//! cargo run -p hookproof-integration --example curl_samples
+//! cargo run -p hookproof-integration --example curl_samples -- http://127.0.0.1:8080
 //! ```
 
 #[path = "support/demo.rs"]

@@ -5,7 +5,7 @@
 //! it take effect at once.
 //!
 //! ```sh
-//! cargo run --example tenants --features axum,tenants,testing,tracing
+//! cargo run -p hookproof-integration --example tenants
 //! ```
 //!
 //! It writes `tenants.json` in a temporary directory, prints signed `curl` commands for two

@@ -57,7 +57,7 @@ impl RequestCase {
 
 fn load<C: for<'de> Deserialize<'de>>(relative: &str) -> Vectors<C> {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/vectors")
+        .join("vectors")
         .join(relative);
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path:?}: {e}"));
     serde_json::from_str(&text).unwrap_or_else(|e| panic!("{path:?}: {e}"))

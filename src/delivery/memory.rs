@@ -27,7 +27,7 @@ use super::store::{Claim, ClaimToken, IdempotencyStore, StoreFuture, run_ready};
 /// assert!(store.complete("platnova:0::card.charged:T1", &token, Duration::from_secs(3600)).await?);
 /// assert_eq!(store.claim("platnova:0::card.charged:T1", Duration::from_secs(60)).await?, Claim::Done);
 /// # Ok(()) }
-/// # tokio::runtime::Runtime::new().unwrap().block_on(demo()).unwrap();
+/// # pollster::block_on(demo()).unwrap();
 /// ```
 #[derive(Debug, Clone)]
 pub struct MemoryStore {

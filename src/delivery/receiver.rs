@@ -49,7 +49,7 @@ use super::tenants::{KeySource, TenantProviders};
 /// let again = receiver.accept(&request.headers, &request.body).await?;
 /// assert!(matches!(again, Reception::Duplicate(_)));
 /// # Ok(()) }
-/// # tokio::runtime::Runtime::new().unwrap().block_on(demo()).unwrap();
+/// # pollster::block_on(demo()).unwrap();
 /// ```
 pub struct Receiver<P> {
     providers: Providers<P>,
