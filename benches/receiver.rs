@@ -1,6 +1,8 @@
 //! A real axum receiver over loopback HTTP with 64 concurrent senders: throughput and latency
 //! with no store, the memory store, Redis and PostgreSQL (each started by the bench, as the
-//! tests start them, when installed), as ratios to no store.
+//! tests start them, when installed), as ratios to no store; and the durable inbox in SQLite
+//! and in PostgreSQL, where each delivery is committed before its 200, as ratios to the same
+//! receiver handling inline with no store.
 //!
 //! Each delivery is new (its own transaction reference), so each is claimed, handled and
 //! completed. Beside them, one claim's own round trip to Redis and to PostgreSQL: the latency a
@@ -21,6 +23,7 @@ use std::time::{Duration, Instant};
 use axum::Router;
 use axum::routing::post;
 use hookproof::axum::{Webhook, WebhookLayer};
+use hookproof::delivery::inbox::{PostgresInbox, SqliteInbox};
 use hookproof::delivery::{Claim, IdempotencyStore, MemoryStore, PostgresStore, RedisStore};
 use hookproof::platnova::Platnova;
 use hookproof::testing::platnova::{sample, signed_request};
@@ -182,6 +185,18 @@ fn main() {
         measure("memory", base().with_store(MemoryStore::new(10_000_000))),
     );
     let connect = tokio::runtime::Runtime::new().unwrap();
+    let sqlite_dir = servers::TempDir::new("bench-inbox");
+    let sqlite = connect.block_on(async {
+        let inbox = SqliteInbox::open(sqlite_dir.path().join("inbox.db"))
+            .await
+            .unwrap();
+        inbox.migrate().await.unwrap();
+        inbox
+    });
+    record(
+        "sqlite_inbox",
+        measure("sqlite inbox", base().with_inbox(sqlite)),
+    );
     if let Some(server) = servers::RedisServer::start() {
         let store = connect
             .block_on(RedisStore::connect(&server.url()))
@@ -197,6 +212,15 @@ fn main() {
         });
         round_trips.insert("postgres".into(), claim_round_trip(&store).into());
         record("postgres", measure("postgres", base().with_store(store)));
+        let inbox = connect.block_on(async {
+            let inbox = PostgresInbox::connect(&server.url()).await.unwrap();
+            inbox.migrate().await.unwrap();
+            inbox
+        });
+        record(
+            "postgres_inbox",
+            measure("postgres inbox", base().with_inbox(inbox)),
+        );
     }
     let target = std::env::var_os("CARGO_TARGET_DIR").map_or_else(
         || PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target"),

@@ -6,7 +6,8 @@ Reads criterion's estimates (target/criterion/**/new/) and the bench's own measu
 each provider's verify_and_parse with its floor, hookproof's HMAC verification of a 1 KiB body
 with the standardwebhooks peer's, HMAC verification with raw SHA-256 on 64 KiB and 1 MiB, and
 what a Cedar fields header can make a 1 MiB body cost next to hashing that body once, and a
-real axum receiver over loopback with 64 concurrent senders with each store, next to none.
+real axum receiver over loopback with 64 concurrent senders with each store and with each
+durable inbox, next to none.
 Then the allocations per call that the bench counted. Exits non-zero if a target is missed.
 
 The provider-to-floor ratio is the bench's paired measurement (the two alternating in rounds of
@@ -156,6 +157,26 @@ def main():
             rows.append((f"receiver, one sender: latency {store} adds ÷ one claim round trip",
                          fmt(added * 1e3), fmt(trip * 1e3), f"{added / trip:.2f}",
                          f"≤ 1 round trip {'✓' if ok else '✗'}"))
+
+    for inbox, floor, label in (("sqlite_inbox", 0.5, "SQLite"), ("postgres_inbox", 0.3, "PostgreSQL")):
+        if none is None or inbox not in results:
+            rows.append((f"inbox, {label}: not measured (server not installed)",
+                         "-", "-", "-", f"≥ {floor:.2f}"))
+            missed.append(f"inbox: {label} not measured")
+            continue
+        ours = results[inbox]
+        ratio = ours["per_second"] / none["per_second"]
+        ok = ratio >= floor
+        if not ok:
+            missed.append(f"inbox: {label} throughput")
+        rows.append((f"inbox, 64 senders: {label}, durable before 200 ÷ inline, deliveries/s",
+                     f"{ours['per_second']:.0f}/s", f"{none['per_second']:.0f}/s",
+                     f"{ratio:.2f}", f"≥ {floor:.2f} {'✓' if ok else '✗'}"))
+        rows.append((f"inbox, 64 senders: {label} ÷ inline, p50 / p99 latency",
+                     f"{fmt(ours['p50_us'] * 1e3)} / {fmt(ours['p99_us'] * 1e3)}",
+                     f"{fmt(none['p50_us'] * 1e3)} / {fmt(none['p99_us'] * 1e3)}",
+                     f"{ours['p50_us'] / none['p50_us']:.2f} / {ours['p99_us'] / none['p99_us']:.2f}",
+                     "(reported)"))
 
     print(f"Measured on {machine()}; one `cargo bench` run. Times are criterion medians; a "
           "provider's ratio to its floor is the bench's paired median.\n")

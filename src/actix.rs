@@ -220,6 +220,26 @@ async fn read_body<P: Provider + 'static>(
         .map_err(|_| Rejection::BodyUnreadable)
 }
 
+/// A resource at `path` that stores each verified `POST` in `receiver`'s inbox and answers 200
+/// once it is durable (see [`inbox`](crate::delivery::inbox)): no handler of its own, workers
+/// handle the deliveries. A receiver without an inbox answers 500 here.
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "sqlite", feature = "postgres"))))]
+pub fn inbox_resource<P>(
+    path: &str,
+    receiver: Receiver<P>,
+) -> impl actix_web::dev::HttpServiceFactory
+where
+    P: Provider + 'static,
+    P::Notification: 'static,
+{
+    let not_configured =
+        || async { Rejection::NotConfigured { provider: P::NAME }.error_response() };
+    actix_web::web::resource(path)
+        .wrap(WebhookMiddleware::new(receiver))
+        .route(actix_web::web::post().to(not_configured))
+}
+
 impl<P> FromRequest for Webhook<P>
 where
     P: Provider + 'static,

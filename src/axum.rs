@@ -245,6 +245,33 @@ fn answer_response(answer: Answer) -> Response {
     response
 }
 
+/// A `POST` route that stores each verified delivery in `receiver`'s inbox and answers 200 once
+/// it is durable (see [`inbox`](crate::delivery::inbox)): the route has no handler of its own,
+/// workers handle the deliveries. A receiver without an inbox answers 500 here.
+///
+/// ```no_run
+/// use axum::Router;
+/// use hookproof::delivery::inbox::SqliteInbox;
+/// use hookproof::{Receiver, Secret, platnova::Platnova};
+///
+/// # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+/// let inbox = SqliteInbox::open("webhooks.db").await?;
+/// let receiver = Receiver::new(Platnova::new(Secret::new("pn_live_9f8e7d6c5b4a")?)).with_inbox(inbox);
+/// let app: Router = Router::new().route("/webhooks/platnova", hookproof::axum::inbox_route(receiver));
+/// # Ok(()) }
+/// ```
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "sqlite", feature = "postgres"))))]
+pub fn inbox_route<P, S>(receiver: Receiver<P>) -> axum::routing::MethodRouter<S>
+where
+    P: Provider + 'static,
+    P::Notification: Clone + Send + Sync + 'static,
+    S: Clone + Send + Sync + 'static,
+{
+    let not_configured = || async { Rejection::NotConfigured { provider: P::NAME } };
+    axum::routing::post(not_configured).layer(WebhookLayer::new(receiver))
+}
+
 impl<S, P> FromRequestParts<S> for Webhook<P>
 where
     S: Send + Sync,

@@ -112,6 +112,18 @@ pub struct Evidence {
     pub message_id: Option<String>,
 }
 
+impl crate::Evidence for Evidence {
+    fn to_text(&self) -> String {
+        self.message_id.clone().unwrap_or_default()
+    }
+
+    fn from_text(text: &str) -> Self {
+        Self {
+            message_id: (!text.is_empty()).then(|| text.to_owned()),
+        }
+    }
+}
+
 /// A verified webhook of a provider hookproof does not know.
 #[derive(Debug, Clone)]
 #[non_exhaustive]

@@ -238,10 +238,17 @@ pub use provider::{Delivery, Provider};
 pub use raw::{RawObject, UnknownEvent};
 pub use secret::{EmptySecret, KeyId, KeyRing, Secret};
 pub use time::{Clock, SystemClock, UnixTime};
-pub use verified::{Provenance, Verified};
+pub use verified::{Evidence, Provenance, Verified};
 pub use verify::Verifier;
 
 /// The README's examples, compiled and run as doctests.
-#[cfg(all(doctest, feature = "testing", feature = "axum", feature = "actix"))]
+#[cfg(all(
+    doctest,
+    feature = "testing",
+    feature = "axum",
+    feature = "actix",
+    feature = "sqlite",
+    feature = "tenants"
+))]
 #[doc = include_str!("../README.md")]
 struct ReadmeDoctests;

@@ -1,5 +1,6 @@
 //! The interface every provider implements.
 
+use crate::verified::Evidence;
 use crate::{Drifted, Error, Headers, IdempotencyKey, Provenance, Verified};
 
 /// Receives one provider's webhooks: verifies a request, then reads its body.
@@ -22,7 +23,7 @@ pub trait Provider: Send + Sync {
     /// What verification establishes beyond the key, such as the fields a signature covered;
     /// its default is what [`dangerous::assume_verified`](crate::dangerous::assume_verified)
     /// claims: nothing.
-    type Evidence: Default;
+    type Evidence: Evidence;
     /// A verified, parsed request.
     type Notification: Delivery;
 

@@ -13,6 +13,25 @@ use crate::headers::Headers;
 use crate::secret::KeyId;
 use crate::verify::Verifier;
 
+/// What a provider's verification establishes besides the key (Cedar: the signed fields),
+/// written as text so that a delivery kept in an inbox can be parsed again, verified, without
+/// its secret.
+pub trait Evidence: Default + Send + Sync + 'static {
+    /// The evidence as text (empty for a provider that establishes nothing more).
+    fn to_text(&self) -> String {
+        String::new()
+    }
+
+    /// The evidence back from [`to_text`](Self::to_text); the default when the text does not
+    /// read (a row written by another version).
+    fn from_text(text: &str) -> Self {
+        let _ = text;
+        Self::default()
+    }
+}
+
+impl Evidence for () {}
+
 /// A body that passed verification, with the key that verified it and whatever else the scheme
 /// established (`E`; for example the list of signed fields).
 pub struct Verified<'a, E = ()> {
@@ -84,10 +103,14 @@ impl<'a, E> Verified<'a, E> {
     /// The owned record a parsed notification keeps (what [`Delivery::provenance`] returns).
     ///
     /// [`Delivery::provenance`]: crate::Delivery::provenance
-    pub fn provenance(&self) -> Provenance {
+    pub fn provenance(&self) -> Provenance
+    where
+        E: Evidence,
+    {
         Provenance {
             key_id: self.key_id.clone(),
             body: self.body.into(),
+            evidence: self.evidence.to_text(),
         }
     }
 }
@@ -108,6 +131,8 @@ impl<E: fmt::Debug> fmt::Debug for Verified<'_, E> {
 pub struct Provenance {
     key_id: KeyId,
     body: Arc<[u8]>,
+    /// What the scheme established, as text: kept with a stored delivery.
+    evidence: String,
 }
 
 impl Provenance {
@@ -119,6 +144,11 @@ impl Provenance {
     /// The body exactly as received.
     pub fn raw_body(&self) -> &[u8] {
         &self.body
+    }
+
+    /// What the scheme established besides the key, as [`Evidence::to_text`] wrote it.
+    pub fn evidence(&self) -> &str {
+        &self.evidence
     }
 
     /// The body, shared rather than copied.

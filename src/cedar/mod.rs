@@ -107,6 +107,26 @@ pub struct Evidence {
     pub request_uuid: Option<String>,
 }
 
+impl crate::Evidence for Evidence {
+    fn to_text(&self) -> String {
+        serde_json::json!({
+            "signed_fields": self.signed_fields.to_json(),
+            "request_uuid": self.request_uuid,
+        })
+        .to_string()
+    }
+
+    fn from_text(text: &str) -> Self {
+        let Ok(value) = serde_json::from_str::<serde_json::Value>(text) else {
+            return Self::default();
+        };
+        Self {
+            signed_fields: SignedFields::from_json(&value["signed_fields"]).unwrap_or_default(),
+            request_uuid: value["request_uuid"].as_str().map(str::to_owned),
+        }
+    }
+}
+
 /// A verified Cedar webhook.
 #[derive(Debug, Clone)]
 #[non_exhaustive]

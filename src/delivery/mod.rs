@@ -21,7 +21,13 @@
 //! Stores: [`MemoryStore`] for one process; `RedisStore` (feature `redis`) and `PostgresStore`
 //! (feature `postgres`) for receivers running as several instances. The axum layer and the
 //! actix middleware do all of this with router configuration only.
+//!
+//! Or acknowledge a delivery once it is stored and handle it from there: see [`inbox`]
+//! (features `sqlite`, `postgres`).
 
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "sqlite", feature = "postgres"))))]
+pub mod inbox;
 mod lease;
 mod memory;
 pub(crate) mod observe;

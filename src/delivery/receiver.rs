@@ -55,6 +55,8 @@ pub struct Receiver<P> {
     providers: Providers<P>,
     body_limit: usize,
     guard: Option<Guard>,
+    #[cfg(any(feature = "sqlite", feature = "postgres"))]
+    inbox: Option<Arc<dyn super::inbox::Inbox>>,
     tenants: Arc<Tenants>,
     tenant_from: Option<TenantFrom>,
 }
@@ -64,6 +66,17 @@ enum Providers<P> {
     One(Arc<P>),
     #[cfg(feature = "tenants")]
     PerTenant(Arc<TenantProviders<P>>),
+}
+
+impl<P> Providers<P> {
+    /// The one provider; `None` when there is one per tenant.
+    fn one(&self) -> Option<&P> {
+        match self {
+            Self::One(provider) => Some(provider),
+            #[cfg(feature = "tenants")]
+            Self::PerTenant(_) => None,
+        }
+    }
 }
 
 impl<P> Clone for Providers<P> {
@@ -137,6 +150,8 @@ impl<P: Provider + 'static> Receiver<P> {
             providers: Providers::One(Arc::new(provider)),
             body_limit: Self::DEFAULT_BODY_LIMIT,
             guard: None,
+            #[cfg(any(feature = "sqlite", feature = "postgres"))]
+            inbox: None,
             tenants: Arc::new(Tenants::One),
             tenant_from: None,
         }
@@ -191,6 +206,8 @@ impl<P: Provider + 'static> Receiver<P> {
             ))),
             body_limit: Self::DEFAULT_BODY_LIMIT,
             guard: None,
+            #[cfg(any(feature = "sqlite", feature = "postgres"))]
+            inbox: None,
             tenants: Arc::new(Tenants::One),
             tenant_from: None,
         }
@@ -255,6 +272,19 @@ impl<P: Provider + 'static> Receiver<P> {
             lease: Self::DEFAULT_LEASE,
             retention: Self::DEFAULT_RETENTION,
         });
+        self
+    }
+
+    /// Stores each verified delivery in `inbox` and answers 200 only once it is durable,
+    /// without running a handler: [`Worker`](super::inbox::Worker)s handle it from there (see
+    /// [`inbox`](super::inbox)). A delivery whose key is stored already is answered 200 without
+    /// a second row; an inbox that cannot answer, 503. The inbox de-duplicates: a
+    /// [`with_store`](Self::with_store) is not needed beside it.
+    #[cfg(any(feature = "sqlite", feature = "postgres"))]
+    #[cfg_attr(docsrs, doc(cfg(any(feature = "sqlite", feature = "postgres"))))]
+    #[must_use]
+    pub fn with_inbox(mut self, inbox: impl super::inbox::Inbox + 'static) -> Self {
+        self.inbox = Some(Arc::new(inbox));
         self
     }
 
@@ -327,11 +357,7 @@ impl<P: Provider + 'static> Receiver<P> {
 
     /// The provider; `None` for a receiver with a provider per tenant.
     pub fn provider(&self) -> Option<&P> {
-        match &self.providers {
-            Providers::One(provider) => Some(provider),
-            #[cfg(feature = "tenants")]
-            Providers::PerTenant(_) => None,
-        }
+        self.providers.one()
     }
 
     /// Whether a store guards the deliveries.
@@ -377,11 +403,10 @@ impl<P: Provider + 'static> Receiver<P> {
         headers: &H,
         body: &[u8],
     ) -> Result<Reception<P::Notification>, Rejection> {
-        let provider = match &self.providers {
-            Providers::One(provider) => provider,
-            // The tenant is needed to find the keys: `accept_for`, or `tenant_from` in a layer.
-            #[cfg(feature = "tenants")]
-            Providers::PerTenant(_) => return Err(Rejection::NotConfigured { provider: P::NAME }),
+        // Without one provider, the tenant is needed to find the keys: `accept_for`, or
+        // `tenant_from` in a layer.
+        let Some(provider) = self.provider() else {
+            return Err(Rejection::NotConfigured { provider: P::NAME });
         };
         let notification = self.verify_and_parse(provider, headers, body)?;
         let tenant = self.tenants.of(notification.provenance().key_id());
@@ -458,6 +483,10 @@ impl<P: Provider + 'static> Receiver<P> {
         };
         if let Some(drifted) = notification.drifted() {
             observe::drifted(&receipt, drifted.event_type(), drifted.error());
+        }
+        #[cfg(any(feature = "sqlite", feature = "postgres"))]
+        if let Some(inbox) = &self.inbox {
+            return file(inbox.as_ref(), receipt, &notification).await;
         }
         let Some(guard) = &self.guard else {
             observe::accepted(&receipt);
@@ -540,6 +569,52 @@ impl<P: Provider + 'static> Receiver<P> {
     }
 }
 
+/// Files a verified notification in `inbox`: one row per item (a batch's callbacks one by one),
+/// each under its scoped key.
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+async fn file<N: Delivery>(
+    inbox: &dyn super::inbox::Inbox,
+    mut receipt: Receipt,
+    notification: &N,
+) -> Result<Reception<N>, Rejection> {
+    use super::inbox::{Filed, NewDelivery};
+    let keys = notification.item_keys();
+    let batch = keys.len() > 1;
+    let provenance = notification.provenance();
+    let rows = keys
+        .iter()
+        .enumerate()
+        .map(|(item, key)| NewDelivery {
+            provider: receipt.provider,
+            tenant: Arc::clone(&receipt.tenant),
+            key: key
+                .as_ref()
+                .map(|key| scoped_key(receipt.provider, &receipt.tenant, key.as_str())),
+            item: batch.then_some(item as u32),
+            key_id: receipt.key_id.as_str().to_owned(),
+            evidence: provenance.evidence().to_owned(),
+            body: provenance.shared_body(),
+            drifted: notification.drifted().is_some(),
+        })
+        .collect();
+    match inbox.file(rows).await {
+        Ok(filed) if filed.contains(&Filed::Stored) => {
+            receipt.guarded = true;
+            observe::accepted(&receipt);
+            Ok(Reception::Stored(receipt))
+        }
+        Ok(_) => {
+            receipt.guarded = true;
+            observe::duplicate(&receipt);
+            Ok(Reception::Duplicate(receipt))
+        }
+        Err(error) => {
+            observe::store_failed(&receipt, &error, false);
+            Err(Rejection::StoreUnavailable(error))
+        }
+    }
+}
+
 /// What a retry told "in progress" is asked to wait: a fraction of the lease, at least a second.
 fn retry_after(lease: Duration) -> Duration {
     (lease / 4).max(Duration::from_secs(1))
@@ -564,6 +639,8 @@ impl<P> Clone for Receiver<P> {
             providers: self.providers.clone(),
             body_limit: self.body_limit,
             guard: self.guard.clone(),
+            #[cfg(any(feature = "sqlite", feature = "postgres"))]
+            inbox: self.inbox.clone(),
             tenants: Arc::clone(&self.tenants),
             tenant_from: self.tenant_from.clone(),
         }
@@ -573,14 +650,7 @@ impl<P> Clone for Receiver<P> {
 impl<P: fmt::Debug> fmt::Debug for Receiver<P> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Receiver")
-            .field(
-                "provider",
-                &match &self.providers {
-                    Providers::One(provider) => Some(provider),
-                    #[cfg(feature = "tenants")]
-                    Providers::PerTenant(_) => None,
-                },
-            )
+            .field("provider", &self.providers.one())
             .field("body_limit", &self.body_limit)
             .field("guarded", &self.guard.is_some())
             .field(

@@ -70,8 +70,12 @@ pub enum Reception<N> {
     /// New (or given up before): handle it, then [`complete`](Lease::complete) the lease on
     /// success. A batch carries only its items not handled before.
     New(Claimed<N>),
-    /// Handled before: acknowledge it (200) without handling it again.
+    /// Handled before (or, with an inbox, stored before): acknowledge it (200) without
+    /// handling it again.
     Duplicate(Receipt),
+    /// Stored durably in the receiver's inbox, to be handled by its workers: acknowledge it
+    /// (200).
+    Stored(Receipt),
     /// Another attempt is handling it now: answer a retryable status (409 with `Retry-After`);
     /// never 200, since that attempt may still fail.
     InProgress {
@@ -83,8 +87,9 @@ pub enum Reception<N> {
 }
 
 impl<N> Reception<N> {
-    /// What to answer without running a handler: 200 `already received` for a duplicate, 409
-    /// with `Retry-After` for one in progress; `None` for a new delivery. What both framework
+    /// What to answer without running a handler: 200 `already received` for a duplicate, 200
+    /// `stored` for a delivery now in the inbox, 409 with `Retry-After` for one in progress;
+    /// `None` for a new delivery. What both framework
     /// integrations answer, for any other framework to answer the same.
     pub fn answer(&self) -> Option<Answer> {
         match self {
@@ -92,6 +97,11 @@ impl<N> Reception<N> {
             Self::Duplicate(_) => Some(Answer {
                 status: StatusCode::OK,
                 body: "already received",
+                retry_after: None,
+            }),
+            Self::Stored(_) => Some(Answer {
+                status: StatusCode::OK,
+                body: "stored",
                 retry_after: None,
             }),
             Self::InProgress { retry_after, .. } => Some(Answer {

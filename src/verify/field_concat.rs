@@ -122,6 +122,24 @@ impl SignedFields {
     pub fn contains(&self, name: &str) -> bool {
         self.iter().any(|signed| signed == name)
     }
+
+    /// The names and texts as JSON, to keep with a stored delivery.
+    pub(crate) fn to_json(&self) -> serde_json::Value {
+        serde_json::json!({ "names": self.names, "texts": self.texts })
+    }
+
+    /// Back from [`to_json`](Self::to_json).
+    pub(crate) fn from_json(value: &serde_json::Value) -> Option<Self> {
+        Some(Self {
+            names: value.get("names")?.as_str()?.to_owned(),
+            texts: value
+                .get("texts")?
+                .as_array()?
+                .iter()
+                .map(|text| text.as_str().map(Box::from))
+                .collect::<Option<_>>()?,
+        })
+    }
 }
 
 impl std::fmt::Debug for SignedFields {

@@ -1,0 +1,296 @@
+//! Handling stored deliveries: one due row at a time, retried with backoff, dead-lettered when
+//! it keeps failing.
+
+use std::fmt;
+use std::future::Future;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use super::{Inbox, StoredDelivery};
+use crate::delivery::reception::Receipt;
+use crate::delivery::store::StoreError;
+use crate::provider::{Delivery, Provider};
+use crate::secret::KeyId;
+use crate::verified::{Evidence, Verified};
+
+/// How failed deliveries are retried.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Retry {
+    /// The wait after the first failure (default 1 s); each next one is twice the last.
+    pub first_wait: Duration,
+    /// The longest wait (default 1 hour).
+    pub max_wait: Duration,
+    /// How many attempts before the delivery is dead-lettered (default 8: with the defaults,
+    /// about two minutes of retries).
+    pub max_attempts: u32,
+}
+
+impl Default for Retry {
+    fn default() -> Self {
+        Self {
+            first_wait: Duration::from_secs(1),
+            max_wait: Duration::from_secs(3600),
+            max_attempts: 8,
+        }
+    }
+}
+
+impl Retry {
+    /// Retries waiting `first_wait` after the first failure, doubling up to `max_wait`, and
+    /// dead-lettering after `max_attempts` attempts (at least one).
+    #[must_use]
+    pub fn new(first_wait: Duration, max_wait: Duration, max_attempts: u32) -> Self {
+        Self {
+            first_wait,
+            max_wait: max_wait.max(first_wait),
+            max_attempts: max_attempts.max(1),
+        }
+    }
+
+    /// The wait after failed attempt `attempt` (from 1), with up to a fifth taken off at random
+    /// so that failures that happened together do not retry together; `None` when no attempt
+    /// is left.
+    pub(crate) fn wait(&self, attempt: u32, seed: u64) -> Option<Duration> {
+        if attempt >= self.max_attempts {
+            return None;
+        }
+        let doubled = self.first_wait.saturating_mul(
+            1u32.checked_shl(attempt.saturating_sub(1))
+                .unwrap_or(u32::MAX),
+        );
+        let wait = doubled.min(self.max_wait);
+        let jitter = wait.mul_f64((seed % 1000) as f64 / 5000.0);
+        Some(wait - jitter)
+    }
+}
+
+/// A stored delivery handed to a worker's handler.
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct Handled<N> {
+    /// The notification, parsed again from the stored body (for a batch, the one item this
+    /// row is for).
+    pub notification: N,
+    /// Whose delivery it is, and the key that verified it.
+    pub receipt: Receipt,
+    /// Which attempt this is, from 1.
+    pub attempt: u32,
+    /// The row's id.
+    pub id: i64,
+}
+
+/// Handles one provider's stored deliveries with `handler`: see the [module docs](super).
+pub struct Worker<P, H> {
+    inbox: Arc<dyn Inbox>,
+    provider: Arc<P>,
+    handler: H,
+    name: String,
+    lease: Duration,
+    retry: Retry,
+    retention: Duration,
+    idle_wait: Duration,
+    taken: AtomicU64,
+}
+
+/// Tells workers apart in the rows they hold: the process and a counter.
+fn worker_name() -> String {
+    static NEXT: AtomicU64 = AtomicU64::new(1);
+    format!(
+        "{}-{}-{}",
+        std::process::id(),
+        NEXT.fetch_add(1, Ordering::Relaxed),
+        SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |since| since.subsec_nanos())
+    )
+}
+
+impl<P, H, F, E> Worker<P, H>
+where
+    P: Provider + 'static,
+    H: Fn(Handled<P::Notification>) -> F,
+    F: Future<Output = Result<(), E>>,
+    E: fmt::Display,
+{
+    /// How long a worker holds a row unless [`with_lease`](Self::with_lease) says otherwise:
+    /// 60 s. A worker that dies holding a row delays it this long.
+    pub const DEFAULT_LEASE: Duration = Duration::from_secs(60);
+
+    /// A worker parsing rows with `provider` (its keys are not used: a stored row was verified
+    /// when it was received) and handling them with `handler`.
+    pub fn new(inbox: Arc<dyn Inbox>, provider: P, handler: H) -> Self {
+        Self {
+            inbox,
+            provider: Arc::new(provider),
+            handler,
+            name: worker_name(),
+            lease: Self::DEFAULT_LEASE,
+            retry: Retry::default(),
+            retention: crate::delivery::Receiver::<P>::DEFAULT_RETENTION,
+            idle_wait: Duration::from_millis(200),
+            taken: AtomicU64::new(0),
+        }
+    }
+
+    /// Holds each row this long while handling it (default [`DEFAULT_LEASE`](Self::DEFAULT_LEASE)):
+    /// longer than the slowest handler.
+    #[must_use]
+    pub fn with_lease(mut self, lease: Duration) -> Self {
+        self.lease = lease;
+        self
+    }
+
+    /// How failures are retried (default [`Retry::default`]).
+    #[must_use]
+    pub fn with_retry(mut self, retry: Retry) -> Self {
+        self.retry = retry;
+        self
+    }
+
+    /// How long handled rows are kept, as the de-duplication window (default 7 days).
+    #[must_use]
+    pub fn with_retention(mut self, retention: Duration) -> Self {
+        self.retention = retention;
+        self
+    }
+
+    /// How long [`run`](Self::run) waits when no row is due (default 200 ms).
+    #[must_use]
+    pub fn with_idle_wait(mut self, wait: Duration) -> Self {
+        self.idle_wait = wait;
+        self
+    }
+
+    /// Takes one due row and handles it; `Ok(false)` when none was due.
+    pub async fn run_once(&self) -> Result<bool, StoreError> {
+        let Some(row) = self
+            .inbox
+            .take(self.provider.name(), &self.name, self.lease)
+            .await?
+        else {
+            return Ok(false);
+        };
+        if self.taken.fetch_add(1, Ordering::Relaxed) % 1024 == 1023 {
+            self.inbox.purge(self.retention).await?;
+        }
+        let (id, attempt) = (row.id, row.attempts);
+        let outcome = match self.parse(row) {
+            Ok(handled) => (self.handler)(handled)
+                .await
+                .map_err(|error| error.to_string()),
+            Err(error) => Err(error),
+        };
+        match outcome {
+            Ok(()) => self.inbox.handled(id, &self.name).await?,
+            Err(error) => {
+                let retry_in = self.retry.wait(attempt, id as u64 ^ u64::from(attempt));
+                self.inbox.failed(id, &self.name, &error, retry_in).await?
+            }
+        };
+        Ok(true)
+    }
+
+    /// Handles rows until none is due.
+    pub async fn drain(&self) -> Result<u64, StoreError> {
+        let mut handled = 0;
+        while self.run_once().await? {
+            handled += 1;
+        }
+        Ok(handled)
+    }
+
+    /// Handles rows until `stop` resolves, waiting a moment whenever none is due; a store that
+    /// cannot answer is waited out the same way.
+    pub async fn run(&self, stop: impl Future<Output = ()>) {
+        let mut stop = std::pin::pin!(stop);
+        loop {
+            let worked = tokio::select! {
+                biased;
+                () = &mut stop => return,
+                worked = self.run_once() => worked,
+            };
+            if !matches!(worked, Ok(true)) {
+                tokio::select! {
+                    () = &mut stop => return,
+                    () = tokio::time::sleep(self.idle_wait) => {}
+                }
+            }
+        }
+    }
+
+    fn parse(&self, row: StoredDelivery) -> Result<Handled<P::Notification>, String> {
+        parse_stored(&*self.provider, row)
+    }
+}
+
+/// A stored row as its notification: verified when it was received, so parsed without a key;
+/// for a batch, narrowed to the row's item.
+pub(crate) fn parse_stored<P: Provider>(
+    provider: &P,
+    row: StoredDelivery,
+) -> Result<Handled<P::Notification>, String> {
+    let evidence = P::Evidence::from_text(&row.evidence);
+    let key_id = KeyId::from(row.key_id.as_str());
+    let verified = Verified::new(&row.body, key_id.clone(), evidence);
+    let mut notification = provider
+        .parse(verified)
+        .map_err(|error| format!("the stored body no longer parses: {error}"))?;
+    if let Some(item) = row.item {
+        let items = notification.item_keys().len();
+        let keep: Vec<bool> = (0..items).map(|index| index == item as usize).collect();
+        notification.retain_items(&keep);
+    }
+    Ok(Handled {
+        notification,
+        receipt: Receipt {
+            provider: provider.name(),
+            tenant: Arc::from(row.tenant),
+            key_id,
+            guarded: true,
+            taken_over: row.attempts > 1,
+        },
+        attempt: row.attempts,
+        id: row.id,
+    })
+}
+
+impl<P, H> fmt::Debug for Worker<P, H> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Worker")
+            .field("name", &self.name)
+            .field("lease", &self.lease)
+            .field("retry", &self.retry)
+            .finish_non_exhaustive()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn waits_double_up_to_the_cap_with_a_fifth_of_jitter_then_stop() {
+        let retry = Retry::default();
+        let no_jitter = 0;
+        assert_eq!(retry.wait(1, no_jitter), Some(Duration::from_secs(1)));
+        assert_eq!(retry.wait(2, no_jitter), Some(Duration::from_secs(2)));
+        assert_eq!(retry.wait(7, no_jitter), Some(Duration::from_secs(64)));
+        assert_eq!(
+            retry.wait(8, no_jitter),
+            None,
+            "the eighth failure is the last"
+        );
+        let most = retry.wait(3, 999).unwrap();
+        assert!(
+            most < Duration::from_secs(4) && most > Duration::from_millis(3200),
+            "{most:?}"
+        );
+        let capped = Retry {
+            max_attempts: 100,
+            ..Retry::default()
+        };
+        assert_eq!(capped.wait(40, no_jitter), Some(Duration::from_secs(3600)));
+    }
+}

@@ -1,0 +1,471 @@
+//! The durable inbox on SQLite (always: the library is bundled) and on a real PostgreSQL (when
+//! installed; the test starts it): receiving through the axum layer and the actix middleware,
+//! a receiving process killed right after its 200, a worker killed mid-handle, 8 workers in 2
+//! processes over 2,000 rows failing three times in ten, a PostgreSQL restart under running
+//! workers, and a poison event dead-lettered, re-queued and handled.
+
+#[path = "support/servers.rs"]
+mod servers;
+
+use std::collections::HashMap;
+use std::io::{BufRead, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use axum::Router;
+use hookproof::delivery::inbox::{Inbox, PostgresInbox, Retry, SqliteInbox, Worker};
+use hookproof::platnova::Platnova;
+use hookproof::testing::platnova::{sample, signed_request};
+use hookproof::{Receiver, Secret};
+use servers::{PostgresServer, TempDir};
+
+const CHILD: &str = "HOOKPROOF_TEST_CHILD_INBOX";
+
+fn secret() -> Secret {
+    Secret::new("pn_inbox").unwrap()
+}
+
+fn body(reference: &str) -> String {
+    sample("card.charged")
+        .unwrap()
+        .body
+        .replace("TXN123456", reference)
+}
+
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap()
+}
+
+/// Where an inbox lives: an SQLite file, or a PostgreSQL URL.
+async fn open(url: &str) -> Arc<dyn Inbox> {
+    if let Some(path) = url.strip_prefix("sqlite:") {
+        let inbox = SqliteInbox::open(path).await.unwrap();
+        inbox.migrate().await.unwrap();
+        Arc::new(inbox)
+    } else {
+        let inbox = PostgresInbox::connect(url).await.unwrap();
+        inbox.migrate().await.unwrap();
+        Arc::new(inbox)
+    }
+}
+
+/// Appends each handled key to a file shared by every process: O_APPEND writes of a line are
+/// atomic, so the lines count how often each delivery was handled to success.
+#[derive(Clone)]
+struct HandledLog(PathBuf);
+
+impl HandledLog {
+    fn record(&self, key: &str) {
+        let mut file = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&self.0)
+            .unwrap();
+        file.write_all(format!("{key}\n").as_bytes()).unwrap();
+    }
+
+    fn counts(&self) -> HashMap<String, usize> {
+        let text = std::fs::read_to_string(&self.0).unwrap_or_default();
+        let mut counts = HashMap::new();
+        for line in text.lines() {
+            *counts.entry(line.to_owned()).or_default() += 1;
+        }
+        counts
+    }
+}
+
+/// A worker that records successes, failing `fail_percent` of attempts, retrying fast.
+fn worker(
+    inbox: Arc<dyn Inbox>,
+    log: HandledLog,
+    fail_percent: u64,
+) -> Worker<
+    Platnova,
+    impl Fn(
+        hookproof::delivery::inbox::Handled<hookproof::platnova::Notification>,
+    ) -> std::future::Ready<Result<(), String>>,
+> {
+    let attempts = Arc::new(AtomicU64::new(std::process::id() as u64));
+    Worker::new(inbox, Platnova::new(secret()), move |handled| {
+        let attempt = attempts.fetch_add(1, Ordering::Relaxed);
+        let fails = attempt.wrapping_mul(0x9E37_79B9_7F4A_7C15) % 100 < fail_percent;
+        std::future::ready(if fails {
+            Err("the ledger timed out".to_owned())
+        } else {
+            log.record(handled.notification.idempotency_key().unwrap().as_str());
+            Ok(())
+        })
+    })
+    .with_lease(Duration::from_secs(2))
+    .with_retry(Retry::new(
+        Duration::from_millis(5),
+        Duration::from_millis(50),
+        30,
+    ))
+    .with_idle_wait(Duration::from_millis(20))
+}
+
+/// An axum server storing Platnova deliveries into `inbox`, on a runtime of its own.
+fn serve_axum(inbox: Arc<dyn Inbox>) -> std::net::SocketAddr {
+    let receiver = Receiver::new(Platnova::new(secret())).with_inbox(inbox);
+    let app = Router::new().route("/platnova", hookproof::axum::inbox_route(receiver));
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    listener.set_nonblocking(true).unwrap();
+    let address = listener.local_addr().unwrap();
+    std::thread::spawn(move || {
+        runtime().block_on(async move {
+            let listener = tokio::net::TcpListener::from_std(listener).unwrap();
+            axum::serve(listener, app).await.unwrap();
+        });
+    });
+    address
+}
+
+async fn post(address: std::net::SocketAddr, reference: &str) -> Option<(u16, String)> {
+    let request = signed_request(&secret(), body(reference));
+    let mut builder = reqwest::Client::new().post(format!("http://{address}/platnova"));
+    for (name, value) in &request.headers {
+        builder = builder.header(name, value);
+    }
+    let response = builder.body(request.body).send().await.ok()?;
+    Some((response.status().as_u16(), response.text().await.ok()?))
+}
+
+/// The child processes' parts. The test harness prints `test child ... ` before a child's
+/// first line, so the parent matches line ends.
+#[test]
+fn child() {
+    let Ok(role) = std::env::var(CHILD) else {
+        return;
+    };
+    let (role, url) = role.split_once('|').unwrap();
+    runtime().block_on(async move {
+        let inbox = open(url).await;
+        match role {
+            // Receives into the inbox and says where; the parent kills it after a 200.
+            "receiver" => {
+                let address = serve_axum(inbox);
+                println!("listening {address}");
+                std::io::stdout().flush().unwrap();
+                tokio::time::sleep(Duration::from_secs(120)).await;
+            }
+            // Takes a row and hangs in the handler; the parent kills it mid-handle.
+            "hanging-worker" => {
+                let worker = Worker::new(inbox, Platnova::new(secret()), |_| async {
+                    println!("handling");
+                    std::io::stdout().flush().unwrap();
+                    tokio::time::sleep(Duration::from_secs(120)).await;
+                    Ok::<(), String>(())
+                })
+                .with_lease(Duration::from_secs(2));
+                worker.run_once().await.unwrap();
+            }
+            // Four workers until nothing is left, as a second process.
+            workers if workers.starts_with("workers:") => {
+                let log = HandledLog(PathBuf::from(&workers["workers:".len()..]));
+                run_workers(inbox, log, 4).await;
+                println!("done");
+            }
+            other => panic!("unknown role {other}"),
+        }
+    });
+}
+
+fn spawn_child(
+    role: &str,
+    url: &str,
+) -> (
+    Child,
+    std::io::Lines<std::io::BufReader<std::process::ChildStdout>>,
+) {
+    let mut child = Command::new(std::env::current_exe().unwrap())
+        .args(["--exact", "child", "--nocapture", "--test-threads", "1"])
+        .env(CHILD, format!("{role}|{url}"))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let lines = std::io::BufReader::new(child.stdout.take().unwrap()).lines();
+    (child, lines)
+}
+
+/// `count` workers until no row is due for a while.
+async fn run_workers(inbox: Arc<dyn Inbox>, log: HandledLog, count: usize) {
+    let workers: Vec<_> = (0..count)
+        .map(|_| {
+            let worker = worker(Arc::clone(&inbox), log.clone(), 30);
+            tokio::spawn(async move {
+                let mut idle_since = Instant::now();
+                while idle_since.elapsed() < Duration::from_millis(1500) {
+                    match worker.run_once().await {
+                        Ok(true) => idle_since = Instant::now(),
+                        _ => tokio::time::sleep(Duration::from_millis(10)).await,
+                    }
+                }
+            })
+        })
+        .collect();
+    for worker in workers {
+        worker.await.unwrap();
+    }
+}
+
+/// Every scenario, on the inbox at `url`.
+fn scenarios(url: &str, dir: &Path) {
+    let client = runtime();
+    let inbox = client.block_on(open(url));
+    let log = HandledLog(dir.join("handled.log"));
+
+    // A receiving process killed right after its 200: the row is there, and gets handled.
+    let (mut receiver, mut lines) = spawn_child("receiver", url);
+    let address: std::net::SocketAddr = lines
+        .find_map(|line| Some(line.ok()?.split_once("listening ")?.1.to_owned()))
+        .unwrap()
+        .parse()
+        .unwrap();
+    let answer = client.block_on(post(address, "CRASH-AFTER-200"));
+    receiver.kill().unwrap();
+    receiver.wait().unwrap();
+    assert_eq!(answer, Some((200, "stored".into())));
+    let single = worker(Arc::clone(&inbox), log.clone(), 0);
+    assert_eq!(client.block_on(single.drain()).unwrap(), 1);
+    assert_eq!(log.counts().get("card.charged:CRASH-AFTER-200"), Some(&1));
+
+    // A worker killed mid-handle: another handles the row once its lease runs out.
+    let address = serve_axum(Arc::clone(&inbox));
+    assert_eq!(
+        client.block_on(post(address, "WORKER-KILLED")),
+        Some((200, "stored".into()))
+    );
+    let (mut hanging, mut lines) = spawn_child("hanging-worker", url);
+    assert!(lines.any(|line| line.is_ok_and(|line| line.ends_with("handling"))));
+    hanging.kill().unwrap();
+    hanging.wait().unwrap();
+    let killed_at = Instant::now();
+    assert_eq!(
+        client.block_on(single.drain()).unwrap(),
+        0,
+        "its lease still runs"
+    );
+    std::thread::sleep(Duration::from_millis(2100));
+    assert_eq!(client.block_on(single.drain()).unwrap(), 1);
+    assert!(killed_at.elapsed() >= Duration::from_secs(2));
+    assert_eq!(log.counts().get("card.charged:WORKER-KILLED"), Some(&1));
+
+    // A duplicate delivery is acknowledged without a second row.
+    assert_eq!(
+        client.block_on(post(address, "WORKER-KILLED")),
+        Some((200, "already received".into()))
+    );
+
+    // 2,000 deliveries; 8 workers in 2 processes, failing three times in ten: each handled
+    // to success exactly once.
+    client.block_on(async {
+        let sends: Vec<_> = (0..2000)
+            .map(|n| tokio::spawn(async move { post(address, &format!("MANY-{n}")).await }))
+            .collect();
+        for send in sends {
+            assert_eq!(send.await.unwrap(), Some((200, "stored".into())));
+        }
+    });
+    let (mut other, mut lines) = spawn_child(&format!("workers:{}", log.0.display()), url);
+    client.block_on(run_workers(Arc::clone(&inbox), log.clone(), 4));
+    assert!(lines.any(|line| line.is_ok_and(|line| line.ends_with("done"))));
+    other.wait().unwrap();
+    let counts = log.counts();
+    let many: Vec<_> = counts
+        .iter()
+        .filter(|(key, _)| key.contains("MANY-"))
+        .collect();
+    assert_eq!(many.len(), 2000, "none lost");
+    assert!(many.iter().all(|(_, count)| **count == 1), "exactly once");
+
+    // A poison event: dead-lettered after its attempts, re-queued by API, then handled.
+    assert_eq!(
+        client.block_on(post(address, "POISON")),
+        Some((200, "stored".into()))
+    );
+    let poisoned = Worker::new(Arc::clone(&inbox), Platnova::new(secret()), |_| async {
+        Err::<(), _>("the ledger refuses this one")
+    })
+    .with_retry(Retry::new(
+        Duration::from_millis(1),
+        Duration::from_millis(1),
+        3,
+    ));
+    client.block_on(async {
+        for _ in 0..3 {
+            assert!(poisoned.run_once().await.unwrap());
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+        assert!(!poisoned.run_once().await.unwrap(), "dead: no longer due");
+        let dead = inbox.dead_letters(10).await.unwrap();
+        assert_eq!(dead.len(), 1);
+        assert_eq!(
+            (dead[0].attempts, dead[0].last_error.as_str()),
+            (3, "the ledger refuses this one")
+        );
+        assert!(inbox.requeue(dead[0].id).await.unwrap());
+        assert_eq!(single.drain().await.unwrap(), 1);
+        assert!(inbox.dead_letters(10).await.unwrap().is_empty());
+    });
+    assert_eq!(log.counts().get("card.charged:POISON"), Some(&1));
+}
+
+#[test]
+fn the_inbox_on_sqlite() {
+    let dir = TempDir::new("inbox-sqlite");
+    let url = format!("sqlite:{}", dir.path().join("inbox.db").display());
+    scenarios(&url, dir.path());
+}
+
+#[test]
+fn the_inbox_on_postgres() {
+    let Some(mut server) = PostgresServer::start() else {
+        return;
+    };
+    let dir = TempDir::new("inbox-postgres");
+    scenarios(&server.url(), dir.path());
+
+    // PostgreSQL restarted under a running receiver and workers: both recover, no restart.
+    let client = runtime();
+    let inbox = client.block_on(open(&server.url()));
+    let address = serve_axum(Arc::clone(&inbox));
+    let log = HandledLog(dir.path().join("restart.log"));
+    let worker = worker(Arc::clone(&inbox), log.clone(), 0);
+    assert_eq!(
+        client.block_on(post(address, "BEFORE")),
+        Some((200, "stored".into()))
+    );
+    server.kill();
+    let down = client.block_on(post(address, "DURING"));
+    assert_eq!(down.map(|(status, _)| status), Some(503));
+    assert!(
+        client.block_on(worker.run_once()).is_err(),
+        "the worker sees the outage"
+    );
+    server.restart();
+    let back = Instant::now();
+    client.block_on(async {
+        loop {
+            if post(address, "DURING").await == Some((200, "stored".into())) {
+                break;
+            }
+            assert!(
+                back.elapsed() < Duration::from_secs(15),
+                "the receiver did not recover"
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        worker.drain().await.unwrap();
+    });
+    let counts = log.counts();
+    assert_eq!(
+        (
+            counts.get("card.charged:BEFORE"),
+            counts.get("card.charged:DURING")
+        ),
+        (Some(&1), Some(&1))
+    );
+    println!(
+        "postgres: receiver and worker recovered {:?} after the restart",
+        back.elapsed()
+    );
+
+    // The handler's own writes commit with "handled", or roll back with a failure.
+    let postgres = client
+        .block_on(PostgresInbox::connect(&server.url()))
+        .unwrap();
+    client.block_on(async {
+        sqlx::raw_sql("CREATE TABLE ledger (reference text PRIMARY KEY)")
+            .execute(postgres.pool())
+            .await
+            .unwrap();
+    });
+    assert_eq!(
+        client.block_on(post(address, "IN-TRANSACTION")),
+        Some((200, "stored".into()))
+    );
+    let retry = Retry::new(Duration::from_millis(1), Duration::from_millis(1), 5);
+    let provider = Platnova::new(secret());
+    let ledger_rows = || {
+        client.block_on(async {
+            sqlx::query_scalar::<_, i64>("SELECT count(*) FROM ledger")
+                .fetch_one(postgres.pool())
+                .await
+                .unwrap()
+        })
+    };
+    for fails in [true, false] {
+        let ran = client.block_on(postgres.run_once_in_transaction(
+            &provider,
+            retry,
+            move |handled, transaction| {
+                Box::pin(async move {
+                    let key = handled.notification.idempotency_key().unwrap();
+                    sqlx::query("INSERT INTO ledger VALUES ($1)")
+                        .bind(key.as_str())
+                        .execute(&mut **transaction)
+                        .await
+                        .map_err(|error| error.to_string())?;
+                    if fails {
+                        return Err("the ledger refused it after writing".to_owned());
+                    }
+                    Ok(())
+                })
+            },
+        ));
+        assert!(ran.unwrap());
+        assert_eq!(ledger_rows(), if fails { 0 } else { 1 }, "fails: {fails}");
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    let nothing_due =
+        client.block_on(postgres.run_once_in_transaction(&provider, retry, |_, _| {
+            Box::pin(async { Err::<(), _>("handled twice") })
+        }));
+    assert!(!nothing_due.unwrap(), "handled exactly once");
+    assert_eq!(ledger_rows(), 1);
+}
+
+#[actix_web::test]
+async fn the_actix_middleware_stores_into_the_inbox() {
+    let dir = TempDir::new("inbox-actix");
+    {
+        let inbox = SqliteInbox::open(dir.path().join("inbox.db"))
+            .await
+            .unwrap();
+        inbox.migrate().await.unwrap();
+        let receiver = Receiver::new(Platnova::new(secret())).with_inbox(inbox.clone());
+        let app = actix_web::test::init_service(
+            actix_web::App::new().service(hookproof::actix::inbox_resource("/platnova", receiver)),
+        )
+        .await;
+        let send = || {
+            let request = signed_request(&secret(), body("ACTIX-1"));
+            request
+                .headers
+                .iter()
+                .fold(
+                    actix_web::test::TestRequest::post().uri("/platnova"),
+                    |r, (n, v)| r.insert_header((n.as_str(), v.as_str())),
+                )
+                .set_payload(request.body)
+                .to_request()
+        };
+        for expected in ["stored", "already received"] {
+            let response = actix_web::test::call_service(&app, send()).await;
+            assert_eq!(response.status().as_u16(), 200);
+            assert_eq!(
+                actix_web::test::read_body(response).await,
+                expected.as_bytes()
+            );
+        }
+    }
+}
