@@ -98,7 +98,7 @@ fn load(address: std::net::SocketAddr, run: &str, senders: usize) -> Measured {
                     while start.elapsed() < WARM_UP + MEASURE {
                         let n = counter.fetch_add(1, Ordering::Relaxed);
                         let body = template.replace("TXN123456", &format!("{run}-{n}"));
-                        let signed = signed_request(&secret(), body);
+                        let signed = signed_request(&Platnova::new(secret()), body).unwrap();
                         let mut request = client.post(format!("http://{address}/"));
                         for (name, value) in &signed.headers {
                             request = request.header(name, value);

@@ -3,7 +3,9 @@
 //!
 //! ```sh
 //! cargo run -p hookproof-integration --example actix_receiver
-//! cargo run -p hookproof-integration --example curl_samples   # prints signed requests to paste
+//! # in a second terminal: sign a sample with the receiver's demo secret and send it
+//! PLATNOVA_SECRET=demo-platnova-secret cargo run -q --features cli -- sign --provider platnova \
+//!     --secret-env PLATNOVA_SECRET --sample card.charged --format curl | sh
 //! ```
 //!
 //! Each resource is wrapped in a `WebhookMiddleware`: it verifies, claims the delivery in the

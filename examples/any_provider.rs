@@ -113,16 +113,21 @@ async fn main() -> std::io::Result<()> {
 
     println!("signed requests to try (each twice):");
     let charged = platnova_samples::sample("card.charged").unwrap().body;
-    let platnova_request =
-        platnova_samples::signed_request(&Secret::new("demo-platnova-secret").unwrap(), charged);
+    let platnova_request = platnova_samples::signed_request(
+        &Platnova::new(Secret::new("demo-platnova-secret").unwrap()),
+        charged,
+    )
+    .unwrap();
     println!("{}", curl(port, "/platnova", &platnova_request));
     let message =
-        signing::signed_request(&svix(), r#"{"type":"invoice.paid","data":{"id":"in_1"}}"#);
+        signing::signed_request(&svix(), r#"{"type":"invoice.paid","data":{"id":"in_1"}}"#)
+            .unwrap();
     println!("{}", curl(port, "/svix", &message));
     let order = signing::signed_request(
         &acme(),
         r#"{"type":"order.paid","id":"ord_1","total":"12.50"}"#,
-    );
+    )
+    .unwrap();
     println!("{}", curl(port, "/acme", &order));
 
     let listener = tokio::net::TcpListener::bind(("127.0.0.1", port)).await?;

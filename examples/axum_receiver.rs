@@ -2,7 +2,9 @@
 //!
 //! ```sh
 //! cargo run -p hookproof-integration --example axum_receiver
-//! cargo run -p hookproof-integration --example curl_samples   # prints signed requests to paste
+//! # in a second terminal: sign a sample with the receiver's demo secret and send it
+//! PLATNOVA_SECRET=demo-platnova-secret cargo run -q --features cli -- sign --provider platnova \
+//!     --secret-env PLATNOVA_SECRET --sample card.charged --format curl | sh
 //! ```
 //!
 //! Each route is wrapped in a `WebhookLayer`: it verifies, claims the delivery in the shared

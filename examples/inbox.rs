@@ -30,7 +30,7 @@ async fn deliver(client: &reqwest::Client, url: &str, reference: &str) -> reqwes
         .expect("the sample exists")
         .body
         .replace("TXN123456", reference);
-    let request = signed_request(&secret(), body);
+    let request = signed_request(&Platnova::new(secret()), body).unwrap();
     let mut post = client.post(url);
     for (name, value) in &request.headers {
         post = post.header(name, value);

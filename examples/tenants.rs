@@ -146,14 +146,20 @@ async fn main() -> std::io::Result<()> {
         ("acme", "acme platnova secret"),
         ("globex", "globex platnova secret"),
     ] {
-        let request = platnova::signed_request(&Secret::new(secret).unwrap(), charged);
+        let request =
+            platnova::signed_request(&Platnova::new(Secret::new(secret).unwrap()), charged)
+                .unwrap();
         println!(
             "{}",
             curl(port, &format!("/webhooks/platnova/{tenant}"), &request)
         );
     }
     let payment = inplayer::sample("payment.card.success").unwrap().body;
-    let request = inplayer::signed_request(&Secret::new("acme inplayer secret").unwrap(), payment);
+    let request = inplayer::signed_request(
+        &InPlayer::new(Secret::new("acme inplayer secret").unwrap()),
+        payment,
+    )
+    .unwrap();
     println!("{}", curl(port, "/webhooks/inplayer/acme", &request));
 
     let listener = tokio::net::TcpListener::bind(("127.0.0.1", port)).await?;

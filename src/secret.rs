@@ -183,6 +183,12 @@ impl KeyRing {
         self.keys.iter().map(|(id, secret)| (id, secret))
     }
 
+    /// The first key's secret: the one signatures are made with.
+    #[cfg(feature = "testing")]
+    pub(crate) fn first(&self) -> &Secret {
+        &self.keys[0].1
+    }
+
     /// Precomputes per-key state (a digest of the secret, a keyed MAC) once, at configuration.
     pub(crate) fn derive<T>(&self, state: impl Fn(&Secret) -> T) -> DerivedKeys<T> {
         DerivedKeys(

@@ -2,7 +2,7 @@
 //! and "what was verified is what is returned". Hash vectors are in `tests/vectors.rs`.
 
 use hookproof::cedar::{Cedar, Event, EventKind, KycStatus, Notification, TransactionStatus};
-use hookproof::testing::cedar::{SAMPLES, SIGNED_FIELDS, sample, signed_request};
+use hookproof::testing::cedar::{SAMPLES, SIGNED_FIELDS, sample, signed_request_with_fields};
 use hookproof::{ErrorKind, Provider, Secret, dangerous};
 
 fn secret() -> Secret {
@@ -14,7 +14,7 @@ fn receive_with(
     body: &str,
     fields: &[&str],
 ) -> Result<Notification, hookproof::Error> {
-    let request = signed_request(&secret(), body, fields)?;
+    let request = signed_request_with_fields(&Cedar::new(secret()), body, fields)?;
     cedar.verify_and_parse(&request.headers, &request.body)
 }
 
@@ -176,7 +176,7 @@ fn unsigned_fields_are_reported_and_can_be_required() {
 fn the_key_is_what_the_hash_covers_never_the_request_uuid() {
     let body = sample("BusinessKycStatusChanged").unwrap().body;
     let receive_with_uuid = |uuid: &str| {
-        let request = signed_request(&secret(), body, SIGNED_FIELDS)
+        let request = signed_request_with_fields(&Cedar::new(secret()), body, SIGNED_FIELDS)
             .unwrap()
             .with_header("X-Webhook-Request-UUID", uuid);
         Cedar::new(secret())
@@ -209,8 +209,8 @@ fn the_key_is_what_the_hash_covers_never_the_request_uuid() {
 #[test]
 fn verify_then_parse_gives_the_same_notification() {
     let cedar = Cedar::new(secret());
-    let request = signed_request(
-        &secret(),
+    let request = signed_request_with_fields(
+        &Cedar::new(secret()),
         sample("BusinessRequestStatusChanged").unwrap().body,
         SIGNED_FIELDS,
     )
@@ -269,20 +269,24 @@ fn shape_content_type_and_tampering() {
         )
     );
 
-    let mut request = signed_request(
-        &secret(),
+    let mut request = signed_request_with_fields(
+        &Cedar::new(secret()),
         sample("BusinessKycStatusChanged").unwrap().body,
         SIGNED_FIELDS,
     )
     .unwrap();
-    request.headers[0].1 = "text/plain".into();
+    request
+        .headers
+        .iter_mut()
+        .filter(|(name, _)| name == "content-type")
+        .for_each(|(_, value)| *value = "text/plain".into());
     let err = Cedar::new(secret())
         .verify_and_parse(&request.headers, &request.body)
         .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::UnsupportedContentType);
 
-    let request = signed_request(
-        &secret(),
+    let request = signed_request_with_fields(
+        &Cedar::new(secret()),
         sample("BusinessKycStatusChanged").unwrap().body,
         SIGNED_FIELDS,
     )

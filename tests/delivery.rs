@@ -146,7 +146,11 @@ impl IdempotencyStore for Unreachable {
 
 #[tokio::test]
 async fn a_failing_store_refuses_or_lets_through_unguarded() {
-    let request = signed_request(&secret(), sample("card.charged").unwrap().body);
+    let request = signed_request(
+        &Platnova::new(secret()),
+        sample("card.charged").unwrap().body,
+    )
+    .unwrap();
     let refusing = Receiver::new(Platnova::new(secret())).with_store(Unreachable);
     let refused = refusing
         .accept(&request.headers, &request.body)
@@ -190,8 +194,12 @@ async fn a_dropped_request_gives_its_claim_up() {
         .layer(WebhookLayer::new(receiver)),
     );
     let request = || {
-        let signed = signed_request(&secret(), sample("card.charged").unwrap().body);
-        signed.into_http("/").unwrap().map(Body::from)
+        let signed = signed_request(
+            &Platnova::new(secret()),
+            sample("card.charged").unwrap().body,
+        )
+        .unwrap();
+        signed.into_http("/").unwrap()
     };
     // A timeout drops the request's future while the handler runs.
     let cut = tokio::time::timeout(Duration::from_millis(50), app.clone().oneshot(request())).await;

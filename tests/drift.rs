@@ -86,7 +86,7 @@ struct Model {
 }
 
 fn platnova_receive(body: &str) -> Outcome {
-    let request = testing::platnova::signed_request(&secret("s"), body);
+    let request = testing::platnova::signed_request(&Platnova::new(secret("s")), body).unwrap();
     match Platnova::new(secret("s")).verify_and_parse(&request.headers, &request.body) {
         Ok(n) => match n.event {
             platnova::Event::Drifted(_) => Outcome::Drifted,
@@ -125,7 +125,7 @@ fn platfone_scheme() -> HmacSha256 {
 }
 
 fn platfone_receive(body: &str) -> Outcome {
-    let request = testing::platfone::hmac_signed_request(&platfone_scheme(), body);
+    let request = testing::platfone::signed_request(&platfone_scheme(), body).unwrap();
     match Platfone::new(platfone_scheme()).verify_and_parse(&request.headers, &request.body) {
         Ok(n) => match n.event {
             platfone::Event::Drifted(_) => Outcome::Drifted,
@@ -155,7 +155,9 @@ fn cedar_receive(body: &str) -> Outcome {
     } else {
         fields
     };
-    let request = testing::cedar::signed_request(&secret("s"), body, &fields).unwrap();
+    let request =
+        testing::cedar::signed_request_with_fields(&Cedar::new(secret("s")), body, &fields)
+            .unwrap();
     match Cedar::new(secret("s")).verify_and_parse(&request.headers, &request.body) {
         Ok(n) => match n.event {
             cedar::Event::Drifted(_) => Outcome::Drifted,
@@ -177,13 +179,15 @@ fn cedar_expect(_event_type: &str, path: &[&str]) -> Outcome {
 fn voximplant_receive(body: &str) -> Outcome {
     let salt = secret(testing::voximplant::TEST_SALT);
     let api_key = secret(testing::voximplant::TEST_API_KEY);
-    let Ok(signed) = testing::voximplant::sign(&salt, &api_key, body) else {
+    let Ok(signed) =
+        testing::voximplant::signed_request(&voximplant::Voximplant::new(salt, api_key), body)
+    else {
         return Outcome::Refused;
     };
     match voximplant::Voximplant::verify_and_parse(
         &testing::voximplant::test_receiver(),
         &[("a", "b")],
-        signed.as_bytes(),
+        &signed.body,
     ) {
         Ok(n) => match &n.callbacks[0].data {
             CallbackData::Drifted(_) => Outcome::Drifted,
@@ -297,7 +301,7 @@ fn removing_any_one_member_of_any_sample_gives_what_the_rule_says() {
 }
 
 fn inplayer_receive(body: &str) -> Outcome {
-    let request = testing::inplayer::signed_request(&secret("s"), body);
+    let request = testing::inplayer::signed_request(&InPlayer::new(secret("s")), body).unwrap();
     match InPlayer::new(secret("s")).verify_and_parse(&request.headers, &request.body) {
         Ok(n) => match n.event {
             inplayer::Event::Drifted(_) => Outcome::Drifted,

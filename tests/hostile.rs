@@ -12,6 +12,7 @@ use hookproof::platfone::Platfone;
 use hookproof::platnova::Platnova;
 use hookproof::testing::{SignedRequest, cedar, inplayer, platfone, platnova, voximplant};
 use hookproof::verify::HmacSha256;
+use hookproof::voximplant::Voximplant;
 use hookproof::{Error, ErrorKind, Provider, Receiver, Secret};
 use http::HeaderName;
 
@@ -29,14 +30,14 @@ fn secret(text: &str) -> Secret {
 }
 
 fn via_platnova(body: Vec<u8>) -> Result<(), Error> {
-    let request = platnova::signed_request(&secret("s"), body);
+    let request = platnova::signed_request(&Platnova::new(secret("s")), body).unwrap();
     Platnova::new(secret("s"))
         .verify_and_parse(&request.headers, &request.body)
         .map(drop)
 }
 
 fn via_inplayer(body: Vec<u8>) -> Result<(), Error> {
-    let request = inplayer::signed_request(&secret("s"), body);
+    let request = inplayer::signed_request(&InPlayer::new(secret("s")), body).unwrap();
     InPlayer::new(secret("s"))
         .verify_and_parse(&request.headers, &request.body)
         .map(drop)
@@ -60,7 +61,7 @@ fn via_voximplant(body: Vec<u8>) -> Result<(), Error> {
 
 fn via_platfone(body: Vec<u8>) -> Result<(), Error> {
     let scheme = HmacSha256::new(HeaderName::from_static("x-signature"), secret("s"));
-    let request = platfone::hmac_signed_request(&scheme, body);
+    let request = platfone::signed_request(&scheme, body).unwrap();
     Platfone::new(scheme)
         .verify_and_parse(&request.headers, &request.body)
         .map(drop)
@@ -140,8 +141,8 @@ fn deeply_nested_json() {
         kind_of("platfone", via_platfone, shape.into_bytes()),
         Some(ErrorKind::PayloadSyntax)
     );
-    let request = cedar::signed_request(
-        &secret("s"),
+    let request = cedar::signed_request_with_fields(
+        &Cedar::new(secret("s")),
         format!(r#"{{"id":1,"status":"x","deep":{deep}}}"#),
         &["id"],
     )
@@ -160,9 +161,11 @@ fn deeply_nested_json() {
     let callback = format!(
         r#"{{"callbacks":[{{"callback_id":1,"account_id":1,"type":"new_kind","hash":"","balance":0,"currency":"EUR","new_kind":{deep}}}]}}"#
     );
-    let signed = voximplant::sign(&salt, &api_key, &callback).unwrap();
+    let signed = voximplant::signed_request(&Voximplant::new(salt, api_key), callback)
+        .unwrap()
+        .body;
     assert_eq!(
-        kind_of("voximplant", via_voximplant, signed.into_bytes()),
+        kind_of("voximplant", via_voximplant, signed),
         Some(ErrorKind::PayloadSyntax)
     );
     // Within the limit, raw data is kept as sent.
@@ -236,7 +239,7 @@ fn huge_numbers() {
         "platnova",
         Platnova::new(secret("s")),
         Platnova::new(secret("s")).strict(),
-        platnova::signed_request(&secret("s"), charge),
+        platnova::signed_request(&Platnova::new(secret("s")), charge).unwrap(),
     );
     let payment = inplayer::sample("payment.card.success")
         .unwrap()
@@ -246,7 +249,7 @@ fn huge_numbers() {
         "inplayer",
         InPlayer::new(secret("s")),
         InPlayer::new(secret("s")).strict(),
-        inplayer::signed_request(&secret("s"), payment),
+        inplayer::signed_request(&InPlayer::new(secret("s")), payment).unwrap(),
     );
     // Valid JSON, but not a callback id: the number is kept as text and rejected as data.
     let callback = voximplant::sample("min_balance")
@@ -266,7 +269,7 @@ fn huge_numbers() {
         "platfone",
         Platfone::new(scheme.clone()),
         Platfone::new(scheme.clone()).strict(),
-        platfone::hmac_signed_request(&scheme, activation),
+        platfone::signed_request(&scheme, activation).unwrap(),
     );
     let digits = format!(r#"{{"id":1{},"status":"NEW"}}"#, "0".repeat(100_000));
     assert_eq!(
@@ -274,8 +277,8 @@ fn huge_numbers() {
         Some(ErrorKind::SignatureMismatch)
     );
     // A signed number JavaScript would print as Infinity is hashed that way, not refused.
-    let request = cedar::signed_request(
-        &secret("s"),
+    let request = cedar::signed_request_with_fields(
+        &Cedar::new(secret("s")),
         r#"{"id":1e400,"status":"NEW"}"#,
         &["id", "status"],
     )
@@ -324,7 +327,7 @@ fn multi_megabyte_strings() {
     );
     // ...and through a receiver it is over the body limit.
     let receiver = Receiver::new(Platnova::new(secret("s")));
-    let request = platnova::signed_request(&secret("s"), body);
+    let request = platnova::signed_request(&Platnova::new(secret("s")), body).unwrap();
     let kind = promptly("receiver", move || {
         receiver
             .receive(&request.headers, &request.body)

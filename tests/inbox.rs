@@ -129,7 +129,7 @@ fn serve_axum(inbox: Arc<dyn Inbox>) -> std::net::SocketAddr {
 }
 
 async fn post(address: std::net::SocketAddr, reference: &str) -> Option<(u16, String)> {
-    let request = signed_request(&secret(), body(reference));
+    let request = signed_request(&Platnova::new(secret()), body(reference)).unwrap();
     let mut builder = reqwest::Client::new().post(format!("http://{address}/platnova"));
     for (name, value) in &request.headers {
         builder = builder.header(name, value);
@@ -448,7 +448,7 @@ async fn the_actix_middleware_stores_into_the_inbox() {
         )
         .await;
         let send = || {
-            let request = signed_request(&secret(), body("ACTIX-1"));
+            let request = signed_request(&Platnova::new(secret()), body("ACTIX-1")).unwrap();
             request
                 .headers
                 .iter()

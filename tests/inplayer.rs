@@ -14,7 +14,7 @@ fn secret() -> Secret {
 }
 
 fn receive_with(inplayer: &InPlayer, body: &str) -> Result<Notification, hookproof::Error> {
-    let request = signed_request(&secret(), body);
+    let request = signed_request(&InPlayer::new(secret()), body).unwrap();
     inplayer.verify_and_parse(&request.headers, &request.body)
 }
 
@@ -353,7 +353,7 @@ fn freshness_is_off_by_default_and_two_sided_when_on() {
 fn the_content_type_is_checked_when_present() {
     let inplayer = InPlayer::new(secret());
     let body = sample("payment.card.success").unwrap().body;
-    let mut request = signed_request(&secret(), body);
+    let mut request = signed_request(&InPlayer::new(secret()), body).unwrap();
     let signature = request.headers[0].clone();
 
     request.headers = vec![
@@ -389,7 +389,11 @@ fn the_content_type_is_checked_when_present() {
 
 #[test]
 fn a_tampered_body_is_rejected_before_it_is_decoded() {
-    let request = signed_request(&secret(), sample("payment.card.success").unwrap().body);
+    let request = signed_request(
+        &InPlayer::new(secret()),
+        sample("payment.card.success").unwrap().body,
+    )
+    .unwrap();
     let tampered = request.clone().with_body(
         request
             .body

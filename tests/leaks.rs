@@ -12,6 +12,7 @@ use hookproof::platfone::Platfone;
 use hookproof::platnova::Platnova;
 use hookproof::testing::{SignedRequest, cedar, inplayer, platfone, platnova, voximplant};
 use hookproof::verify::HmacSha256;
+use hookproof::voximplant::Voximplant;
 use hookproof::{Error, Provider, Receiver, Secret};
 use http::HeaderName;
 
@@ -65,13 +66,26 @@ fn cases() -> Vec<(&'static str, Result<(), Error>)> {
     let pf = Receiver::new(Platfone::new(platfone_scheme()).strict());
     let salt = secret(voximplant::TEST_SALT);
     let api_key = secret(voximplant::TEST_API_KEY);
-    let pn_signed = |body: String| platnova::signed_request(&secret("pn_test"), body);
-    let ip_signed = |body: String| inplayer::signed_request(&secret("ip_test"), body);
+    let pn_signed =
+        |body: String| platnova::signed_request(&Platnova::new(secret("pn_test")), body).unwrap();
+    let ip_signed =
+        |body: String| inplayer::signed_request(&InPlayer::new(secret("ip_test")), body).unwrap();
     let cd_signed = |body: &str, fields: &[&str]| {
-        cedar::signed_request(&secret("cedar_test"), body.to_owned(), fields).unwrap()
+        cedar::signed_request_with_fields(
+            &Cedar::new(secret("cedar_test")),
+            body.to_owned(),
+            fields,
+        )
+        .unwrap()
     };
-    let vx_signed = |body: String| voximplant::signed_request(&salt, &api_key, &body).unwrap();
-    let pf_signed = |body: String| platfone::hmac_signed_request(&platfone_scheme(), body);
+    let vx_signed = |body: String| {
+        voximplant::signed_request(
+            &Voximplant::new(salt.clone(), api_key.clone()),
+            body.as_str(),
+        )
+        .unwrap()
+    };
+    let pf_signed = |body: String| platfone::signed_request(&platfone_scheme(), body).unwrap();
     let card_charged = platnova::sample("card.charged").unwrap().body;
     let kyc = r#"{"event":"BusinessKycStatusChanged","id":1,"status":"VALID"}"#;
     let min_balance = voximplant::sample("min_balance").unwrap().body;

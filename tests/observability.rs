@@ -45,7 +45,7 @@ async fn every_outcome_is_one_structured_event_without_secrets_or_content() {
         .with_store(MemoryStore::new(100))
         .with_key_tenants([("default", "acme")]);
     let body = sample("card.charged").unwrap().body;
-    let request = signed_request(&secret(), body);
+    let request = signed_request(&Platnova::new(secret()), body).unwrap();
     let Reception::New(claimed) = receiver
         .accept(&request.headers, &request.body)
         .await
@@ -59,7 +59,7 @@ async fn every_outcome_is_one_structured_event_without_secrets_or_content() {
         .await
         .unwrap();
     assert!(matches!(again, Reception::Duplicate(_)));
-    let forged = signed_request(&Secret::new("pn_guess").unwrap(), body);
+    let forged = signed_request(&Platnova::new(Secret::new("pn_guess").unwrap()), body).unwrap();
     assert!(
         receiver
             .accept(&forged.headers, &forged.body)
@@ -67,9 +67,10 @@ async fn every_outcome_is_one_structured_event_without_secrets_or_content() {
             .is_err()
     );
     let drifted = signed_request(
-        &secret(),
+        &Platnova::new(secret()),
         body.replace(r#""amount": 50.00"#, r#""amount": "x""#),
-    );
+    )
+    .unwrap();
     let _ = receiver
         .accept(&drifted.headers, &drifted.body)
         .await

@@ -5,7 +5,7 @@
 use hookproof::platfone::{
     ActivationStatus, BillingStatus, Event, Notification, Platfone, ReportStatus, SmsStatus,
 };
-use hookproof::testing::platfone::{SAMPLES, hmac_signed_request, sample, shared_secret_request};
+use hookproof::testing::platfone::{SAMPLES, sample, signed_request};
 use hookproof::verify::{HmacSha256, SharedSecretHeader, SignatureEncoding};
 use hookproof::{
     Amount, Error, ErrorKind, Headers, KeyId, Provider, Secret, UnixTime, Verifier, dangerous,
@@ -19,7 +19,7 @@ fn hmac() -> HmacSha256 {
 }
 
 fn receive(body: &str) -> Result<Notification, Error> {
-    let request = hmac_signed_request(&hmac(), body);
+    let request = signed_request(&hmac(), body).unwrap();
     Platfone::new(hmac()).verify_and_parse(&request.headers, &request.body)
 }
 
@@ -32,11 +32,15 @@ fn every_event_type_parses_under_either_scheme() {
     let base64 = hmac().with_encoding(SignatureEncoding::Base64);
     for sample in SAMPLES {
         let by_hmac = receive(sample.body).unwrap_or_else(|e| panic!("{}: {e}", sample.event_type));
-        let request = shared_secret_request(&header, &secret, sample.body);
+        let request = signed_request(
+            &SharedSecretHeader::new(header.clone(), secret.clone()),
+            sample.body,
+        )
+        .unwrap();
         let by_secret = shared
             .verify_and_parse(&request.headers, &request.body)
             .unwrap();
-        let request = hmac_signed_request(&base64, sample.body);
+        let request = signed_request(&base64, sample.body).unwrap();
         let by_base64 = Platfone::new(base64.clone())
             .verify_and_parse(&request.headers, &request.body)
             .unwrap();
@@ -218,7 +222,7 @@ fn unknown_types_are_kept_and_known_ones_must_match() {
             panic!("{notification:?}")
         };
         assert_eq!(drifted.error().json_path(), Some("data.price"));
-        let request = hmac_signed_request(&hmac(), body);
+        let request = signed_request(&hmac(), body).unwrap();
         let err = Platfone::new(hmac())
             .strict()
             .verify_and_parse(&request.headers, &request.body)

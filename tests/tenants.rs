@@ -8,7 +8,6 @@ use std::time::Duration;
 
 use actix_web::{App, HttpResponse, test as actix_test, web};
 use axum::Router;
-use axum::body::Body;
 use axum::routing::post;
 use hookproof::delivery::{
     KeySource, MemoryStore, Reception, SourceFuture, StoreError, TenantFrom,
@@ -101,10 +100,13 @@ async fn post_axum(
     secret: &str,
     reference: &str,
 ) -> (StatusCode, String) {
-    let request = signed_request(&Secret::new(secret).unwrap(), body(reference))
-        .into_http(&format!("/webhooks/platnova/{tenant}"))
-        .unwrap()
-        .map(Body::from);
+    let request = signed_request(
+        &Platnova::new(Secret::new(secret).unwrap()),
+        body(reference),
+    )
+    .unwrap()
+    .into_http(&format!("/webhooks/platnova/{tenant}"))
+    .unwrap();
     let response = app.clone().oneshot(request).await.unwrap();
     let status = response.status();
     let text = axum::body::to_bytes(response.into_body(), 1024)
@@ -209,9 +211,10 @@ async fn a_thousand_tenants_ten_requests_each_ask_the_source_once_each() {
             let receiver = receiver.clone();
             requests.push(tokio::spawn(async move {
                 let request = signed_request(
-                    &Secret::new(format!("secret {tenant}")).unwrap(),
+                    &Platnova::new(Secret::new(format!("secret {tenant}")).unwrap()),
                     body(&format!("T{tenant}-{n}")),
-                );
+                )
+                .unwrap();
                 let reception = receiver
                     .accept_for(&format!("t{tenant}"), &request.headers, &request.body)
                     .await
@@ -275,7 +278,8 @@ async fn the_actix_middleware_reads_the_tenant_from_the_route() {
     )
     .await;
     let send = |tenant: &str, secret: &str| {
-        let signed = signed_request(&Secret::new(secret).unwrap(), body("TX-1"));
+        let signed =
+            signed_request(&Platnova::new(Secret::new(secret).unwrap()), body("TX-1")).unwrap();
         signed
             .headers
             .iter()

@@ -3,10 +3,17 @@
 //! `tests/vectors/samples.py` with Python's hashlib, not by the crate.
 
 use hookproof::testing::voximplant::{
-    SAMPLES, TEST_ACCOUNT_ID, TEST_API_KEY, TEST_SALT, sample, sign, test_receiver,
+    SAMPLES, TEST_ACCOUNT_ID, TEST_API_KEY, TEST_SALT, sample, signed_request, test_receiver,
 };
 use hookproof::voximplant::{CallbackData, Notification, Voximplant};
 use hookproof::{ErrorKind, Provider, Secret};
+
+/// `body` with every callback's hash set for `salt` and `api_key`.
+fn sign(salt: &Secret, api_key: &Secret, body: &str) -> Result<String, hookproof::Error> {
+    let receiver = Voximplant::new(salt.clone(), api_key.clone());
+    let signed = signed_request(&receiver, body)?;
+    Ok(String::from_utf8(signed.body).expect("signing keeps the body UTF-8"))
+}
 
 fn receive(body: &str) -> Result<Notification, hookproof::Error> {
     test_receiver().verify_and_parse(&[("Content-Type", "application/json")], body.as_bytes())

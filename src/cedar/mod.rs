@@ -162,6 +162,11 @@ impl Cedar {
         }
     }
 
+    /// The scheme requests are verified with.
+    pub fn scheme(&self) -> &FieldConcatSha256 {
+        &self.scheme
+    }
+
     /// Refuses requests whose hash does not cover all of `fields` (default: none), with
     /// [`MissingSignedField`](crate::ErrorKind::MissingSignedField). `["id", "status"]` is
     /// what the typed events expose.

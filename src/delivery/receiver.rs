@@ -35,10 +35,11 @@ use super::tenants::{KeySource, TenantProviders};
 /// use hookproof::{Secret, platnova::Platnova};
 ///
 /// # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
-/// let receiver = Receiver::new(Platnova::new(Secret::new("s3cret")?))
+/// let platnova = Platnova::new(Secret::new("s3cret")?);
+/// let request = signed_request(&platnova, sample("card.charged").unwrap().body)?;
+/// let receiver = Receiver::new(platnova)
 ///     .with_store(MemoryStore::new(100_000))
 ///     .with_lease(Duration::from_secs(30));
-/// let request = signed_request(&Secret::new("s3cret")?, sample("card.charged").unwrap().body);
 ///
 /// let Reception::New(claimed) = receiver.accept(&request.headers, &request.body).await? else {
 ///     unreachable!()

@@ -95,6 +95,11 @@ impl InPlayer {
         }
     }
 
+    /// The scheme requests are verified with.
+    pub fn scheme(&self) -> &HmacSha256 {
+        &self.scheme
+    }
+
     /// Refuses a known event whose resource does not have the documented shape
     /// ([`PayloadData`](crate::ErrorKind::PayloadData), 422) instead of delivering it as
     /// [`Event::Drifted`]. Off by default; meant for development.

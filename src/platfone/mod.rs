@@ -84,6 +84,11 @@ impl<V: Verifier> Platfone<V> {
         }
     }
 
+    /// The verifier requests are checked with.
+    pub fn verifier(&self) -> &V {
+        &self.verifier
+    }
+
     /// Refuses a known event whose data does not have the modelled shape
     /// ([`PayloadData`](crate::ErrorKind::PayloadData), 422) instead of delivering it as
     /// [`Event::Drifted`]. Off by default; meant for development.

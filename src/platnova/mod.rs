@@ -90,6 +90,11 @@ impl Platnova {
         }
     }
 
+    /// The scheme requests are verified with.
+    pub fn scheme(&self) -> &SharedSecretHeader {
+        &self.scheme
+    }
+
     /// Refuses a known event whose payload does not have the documented shape
     /// ([`PayloadData`](crate::ErrorKind::PayloadData), 422) instead of delivering it as
     /// [`Event::Drifted`]. Off by default: Platnova retries a refusal five times, then drops

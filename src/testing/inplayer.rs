@@ -2,23 +2,24 @@
 
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 
-use super::{Sample, SignedRequest, samples};
-use crate::Secret;
+pub use super::signed_request;
+use super::{Sample, Sign, SignedRequest, samples};
+use crate::Error;
 use crate::inplayer::InPlayer;
-use crate::verify::HmacSha256;
 
-/// `body` signed with `secret` in `X-InPlayer-Signature`, as InPlayer sends it.
-pub fn signed_request(secret: &Secret, body: impl Into<Vec<u8>>) -> SignedRequest {
-    let body = body.into();
-    let signature = HmacSha256::new(InPlayer::SIGNATURE_HEADER, secret.clone())
-        .with_prefix("sha256=")
-        .sign(&body);
-    SignedRequest {
-        headers: vec![
-            (InPlayer::SIGNATURE_HEADER.to_string(), signature),
-            ("content-type".to_owned(), InPlayer::CONTENT_TYPE.to_owned()),
-        ],
-        body,
+impl Sign for InPlayer {
+    /// `body` signed with the first secret in `X-InPlayer-Signature`, as a form, as InPlayer
+    /// sends it.
+    fn signed_request(&self, body: Vec<u8>) -> Result<SignedRequest, Error> {
+        let signature = (
+            InPlayer::SIGNATURE_HEADER.to_string(),
+            self.scheme().sign(&body),
+        );
+        Ok(SignedRequest::new(
+            InPlayer::CONTENT_TYPE,
+            vec![signature],
+            body,
+        ))
     }
 }
 

@@ -1,16 +1,22 @@
 //! Signed requests and the providers' documented sample payloads, for testing webhook handlers.
 //!
+//! Every provider's module offers the same call: `signed_request(&provider, body)` signs `body`
+//! as the provider's sender would for a receiver configured like `provider`, and returns a
+//! [`SignedRequest`] (or an error, when the body cannot carry a signature, such as a Cedar body
+//! without the signed fields).
+//!
 //! ```
 //! use hookproof::platnova::Platnova;
 //! use hookproof::testing::platnova::{sample, signed_request};
 //! use hookproof::{Provider, Secret};
 //!
-//! let secret = Secret::new("test-secret")?;
-//! let request = signed_request(&secret, sample("card.charged").unwrap().body);
-//! let notification = Platnova::new(secret).verify_and_parse(&request.headers, &request.body)?;
+//! let platnova = Platnova::new(Secret::new("test-secret")?);
+//! let request = signed_request(&platnova, sample("card.charged").unwrap().body)?;
+//! let notification = platnova.verify_and_parse(&request.headers, &request.body)?;
 //! assert_eq!(notification.event_type(), "card.charged");
 //!
-//! // The same request as an `http::Request`, for a framework's test client.
+//! // The same request as an `http::Request`, for a framework's test client (its body works
+//! // with axum's `Router::oneshot` as it is).
 //! let http_request = request.into_http("/webhooks/platnova")?;
 //! assert_eq!(http_request.method(), "POST");
 //! # Ok::<(), Box<dyn std::error::Error>>(())
@@ -23,6 +29,13 @@ pub mod platfone;
 pub mod platnova;
 pub mod voximplant;
 
+mod sign;
+
+use bytes::Bytes;
+use http_body_util::Full;
+
+pub use sign::{Sign, signed_request};
+
 /// A webhook request as the provider would send it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SignedRequest {
@@ -33,13 +46,24 @@ pub struct SignedRequest {
 }
 
 impl SignedRequest {
-    /// The request as a `POST` to `uri`.
-    pub fn into_http(self, uri: &str) -> Result<http::Request<Vec<u8>>, http::Error> {
+    /// `headers`, then `content_type`, and `body`.
+    pub(crate) fn new(
+        content_type: &str,
+        mut headers: Vec<(String, String)>,
+        body: Vec<u8>,
+    ) -> Self {
+        headers.push(("content-type".to_owned(), content_type.to_owned()));
+        Self { headers, body }
+    }
+
+    /// The request as a `POST` to `uri`, with a body any `http` framework's test client takes
+    /// (axum's `Router::oneshot` as it is).
+    pub fn into_http(self, uri: &str) -> Result<http::Request<Full<Bytes>>, http::Error> {
         let builder = http::Request::post(uri);
         let builder = self.headers.iter().fold(builder, |builder, (name, value)| {
             builder.header(name, value)
         });
-        builder.body(self.body)
+        builder.body(Full::new(Bytes::from(self.body)))
     }
 
     /// A POSIX-shell `curl` command that sends the request to `url` byte for byte (a body that

@@ -1,40 +1,14 @@
 //! Platfone requests and samples, for either scheme a receiver may configure.
 
-use http::HeaderName;
+pub use super::signed_request;
+use super::{Sample, Sign, SignedRequest, samples};
+use crate::platfone::Platfone;
+use crate::{Error, Verifier};
 
-use super::{Sample, SignedRequest, samples};
-use crate::Secret;
-use crate::verify::HmacSha256;
-
-/// `body` with `secret` in the header `header`, for a receiver built with
-/// [`SharedSecretHeader`](crate::verify::SharedSecretHeader).
-pub fn shared_secret_request(
-    header: &HeaderName,
-    secret: &Secret,
-    body: impl Into<Vec<u8>>,
-) -> SignedRequest {
-    SignedRequest {
-        headers: vec![
-            (
-                header.to_string(),
-                String::from_utf8_lossy(secret.expose_secret()).into_owned(),
-            ),
-            ("content-type".to_owned(), "application/json".to_owned()),
-        ],
-        body: body.into(),
-    }
-}
-
-/// `body` signed by `scheme` (its header, prefix, encoding and first key), for a receiver built
-/// with the same [`HmacSha256`].
-pub fn hmac_signed_request(scheme: &HmacSha256, body: impl Into<Vec<u8>>) -> SignedRequest {
-    let body = body.into();
-    SignedRequest {
-        headers: vec![
-            (scheme.header().to_string(), scheme.sign(&body)),
-            ("content-type".to_owned(), "application/json".to_owned()),
-        ],
-        body,
+impl<V: Verifier + Sign> Sign for Platfone<V> {
+    /// Signed by the scheme the receiver is built with.
+    fn signed_request(&self, body: Vec<u8>) -> Result<SignedRequest, Error> {
+        self.verifier().signed_request(body)
     }
 }
 

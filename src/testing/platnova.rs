@@ -1,20 +1,14 @@
 //! Platnova requests and samples.
 
-use super::{Sample, SignedRequest, samples};
-use crate::Secret;
+pub use super::signed_request;
+use super::{Sample, Sign, SignedRequest, samples};
+use crate::Error;
 use crate::platnova::Platnova;
 
-/// `body` sent with `secret` in `X-WEBHOOK-SECRET`, as Platnova sends it.
-pub fn signed_request(secret: &Secret, body: impl Into<Vec<u8>>) -> SignedRequest {
-    SignedRequest {
-        headers: vec![
-            (
-                Platnova::SECRET_HEADER.to_string(),
-                String::from_utf8_lossy(secret.expose_secret()).into_owned(),
-            ),
-            ("content-type".to_owned(), "application/json".to_owned()),
-        ],
-        body: body.into(),
+impl Sign for Platnova {
+    /// `body` with the first secret in `X-WEBHOOK-SECRET`, as Platnova sends it.
+    fn signed_request(&self, body: Vec<u8>) -> Result<SignedRequest, Error> {
+        self.scheme().signed_request(body)
     }
 }
 

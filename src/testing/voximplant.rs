@@ -3,9 +3,10 @@
 //! Voximplant's hash is inside the body, so signing rewrites the body: every callback's `hash`
 //! member is set, and nothing else changes.
 
-use super::{Sample, SignedRequest, samples};
+pub use super::signed_request;
+use super::{Sample, Sign, SignedRequest, samples};
 use crate::voximplant::Voximplant;
-use crate::{Error, Secret};
+use crate::{Error, Secret, json};
 
 /// The salt the samples are hashed with.
 pub const TEST_SALT: &str = "hookproof-test-salt";
@@ -22,17 +23,18 @@ pub fn test_receiver() -> Voximplant {
     )
 }
 
-/// `body` with every callback's `hash` computed from `salt` and `api_key`.
-pub fn sign(salt: &Secret, api_key: &Secret, body: &str) -> Result<String, Error> {
-    Voximplant::new(salt.clone(), api_key.clone()).sign_callbacks(body)
-}
-
-/// [`sign`]ed `body` as a request with a JSON content type.
-pub fn signed_request(salt: &Secret, api_key: &Secret, body: &str) -> Result<SignedRequest, Error> {
-    Ok(SignedRequest {
-        headers: vec![("content-type".to_owned(), "application/json".to_owned())],
-        body: sign(salt, api_key, body)?.into_bytes(),
-    })
+impl Sign for Voximplant {
+    /// `body` with every callback's `hash` set for this receiver's salt and API key, nothing
+    /// else changed, as JSON. Fails if the body is not a batch of callbacks, each with its
+    /// `account_id` and `callback_id`.
+    fn signed_request(&self, body: Vec<u8>) -> Result<SignedRequest, Error> {
+        let signed = self.sign_callbacks(json::body_text(&body)?)?;
+        Ok(SignedRequest::new(
+            "application/json",
+            Vec::new(),
+            signed.into_bytes(),
+        ))
+    }
 }
 
 /// A one-callback request for each of the 40 callback kinds, hashed (by an independent script)

@@ -68,6 +68,20 @@ pub struct FieldConcatSha256 {
     null: NullSpelling,
 }
 
+/// One listed field as [`FieldConcatSha256::hashed_fields`] reads it.
+#[cfg(feature = "testing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "testing")))]
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct HashedField {
+    /// The name, as listed (trimmed).
+    pub name: String,
+    /// The number as written in the body (`1.50`), when the value is a number.
+    pub number_token: Option<String>,
+    /// The text hashed; `None` for `null`, which is hashed as `null` or as nothing.
+    pub text: Option<String>,
+}
+
 /// How a signed `null` is written into the hashed text.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 #[non_exhaustive]
@@ -184,6 +198,11 @@ impl FieldConcatSha256 {
         self
     }
 
+    /// The fields every accepted request's signature must cover.
+    pub fn required_fields(&self) -> &[Box<str>] {
+        &self.required
+    }
+
     /// Hashes a signed `null` only as `spelling` (default [`NullSpelling::Either`]), once you
     /// know how the sender writes it: fewer bodies verify.
     #[must_use]
@@ -253,6 +272,44 @@ impl FieldConcatSha256 {
         let [first, second] = self.hash_fields(&names, payload, None)?;
         let prefix = first.or(second).unwrap_or_default();
         Ok(hex::encode(with_secret(&prefix, self.secrets.first())))
+    }
+
+    /// Each field the request's fields header lists, as the hash reads it from `body`: for a
+    /// tool that explains a mismatch (the values are body content: never log them).
+    #[cfg(feature = "testing")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "testing")))]
+    pub fn hashed_fields(
+        &self,
+        headers: &dyn Headers,
+        body: &[u8],
+    ) -> Result<Vec<HashedField>, Error> {
+        let names = self.listed_fields(headers.required(&self.fields_header)?)?;
+        let object = JsonObject::parse(json::body_text(body)?)?;
+        let payload = JsonFields::new(&object);
+        let mut fields = Vec::with_capacity(names.len());
+        for (index, name) in names.iter().enumerate() {
+            let field = || FieldRef::Listed {
+                header: self.fields_header.clone(),
+                position: index + 1,
+            };
+            let value = resolve(&payload, name, field)?;
+            let number_token = match &value {
+                FieldValue::Number(token) => Some(token.to_string()),
+                _ => None,
+            };
+            let text = match FieldText::of(value)
+                .map_err(|problem| Error::missing_signed_field(field(), problem))?
+            {
+                FieldText::Text(text) => Some(text.into_owned()),
+                FieldText::Null => None,
+            };
+            fields.push(HashedField {
+                name: (*name).to_owned(),
+                number_token,
+                text,
+            });
+        }
+        Ok(fields)
     }
 
     /// The names a fields header lists, checked against the limits that keep verification cheap.

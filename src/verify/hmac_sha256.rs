@@ -72,6 +72,16 @@ impl HmacSha256 {
         &self.header
     }
 
+    /// What the header value must start with (empty when nothing).
+    pub fn prefix(&self) -> &str {
+        &self.prefix
+    }
+
+    /// How the MAC is written.
+    pub fn encoding(&self) -> SignatureEncoding {
+        self.encoding
+    }
+
     /// The header value that signs `body` with the first key: prefix and encoded MAC.
     #[cfg(feature = "testing")]
     #[cfg_attr(docsrs, doc(cfg(feature = "testing")))]

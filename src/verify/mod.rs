@@ -20,6 +20,8 @@ mod shared_secret;
 mod standard_webhooks;
 mod tag;
 
+#[cfg(feature = "testing")]
+pub use field_concat::HashedField;
 pub use field_concat::{FieldConcatSha256, NullSpelling, SignedFields};
 pub use fields::{FieldSource, FieldValue};
 pub use hmac_sha256::HmacSha256;

@@ -33,15 +33,33 @@ use crate::{Error, Headers, KeyId, KeyRing};
 pub struct SharedSecretHeader {
     header: HeaderName,
     digests: DerivedKeys<Zeroizing<[u8; 32]>>,
+    /// What a test request sends: the first secret.
+    #[cfg(feature = "testing")]
+    first: crate::Secret,
 }
 
 impl SharedSecretHeader {
     /// Expects one of `keys` in the header `header`.
     pub fn new(header: HeaderName, keys: impl Into<KeyRing>) -> Self {
-        let digests = keys
-            .into()
-            .derive(|secret| Zeroizing::new(Sha256::digest(secret.expose_secret()).into()));
-        Self { header, digests }
+        let keys = keys.into();
+        let digests =
+            keys.derive(|secret| Zeroizing::new(Sha256::digest(secret.expose_secret()).into()));
+        Self {
+            header,
+            digests,
+            #[cfg(feature = "testing")]
+            first: keys.first().clone(),
+        }
+    }
+
+    /// The header value a sender sends: the first secret, when it is text a header can carry.
+    #[cfg(feature = "testing")]
+    pub(crate) fn header_value(&self) -> Result<String, Error> {
+        std::str::from_utf8(self.first.expose_secret())
+            .ok()
+            .filter(|text| http::HeaderValue::from_str(text).is_ok())
+            .map(str::to_owned)
+            .ok_or_else(|| Error::malformed_header(&self.header, HeaderProblem::NotText))
     }
 
     /// The header the secret is read from.

@@ -160,10 +160,17 @@ fn with_content_type(mut request: SignedRequest, value: &str) -> SignedRequest {
 pub fn oversized(provider: &'static str) -> SignedRequest {
     let padding = " ".repeat(2 * BODY_LIMIT);
     match provider {
-        "platnova" => platnova::signed_request(&secret("pn_test"), format!("{{{padding}}}")),
-        "inplayer" => inplayer::signed_request(&secret("ip_test"), format!("id=1&x={padding}")),
-        "cedar" => cedar::signed_request(
-            &secret("cedar_test"),
+        "platnova" => {
+            platnova::signed_request(&Platnova::new(secret("pn_test")), format!("{{{padding}}}"))
+                .unwrap()
+        }
+        "inplayer" => inplayer::signed_request(
+            &InPlayer::new(secret("ip_test")),
+            format!("id=1&x={padding}"),
+        )
+        .unwrap(),
+        "cedar" => cedar::signed_request_with_fields(
+            &Cedar::new(secret("cedar_test")),
             format!(r#"{{"id":1,"status":"NEW"{padding}}}"#),
             &["id"],
         )
@@ -172,7 +179,7 @@ pub fn oversized(provider: &'static str) -> SignedRequest {
             headers: vec![],
             body: format!("{{{padding}}}").into_bytes(),
         },
-        _ => platfone::hmac_signed_request(&platfone_scheme(), format!("{{{padding}}}")),
+        _ => platfone::signed_request(&platfone_scheme(), format!("{{{padding}}}")).unwrap(),
     }
 }
 
@@ -188,24 +195,26 @@ pub fn cases() -> Vec<Case> {
         secret(voximplant::TEST_SALT),
         secret(voximplant::TEST_API_KEY),
     );
-    let vox = |body: &str| voximplant::signed_request(&salt, &api_key, body).unwrap();
+    let vox = |body: &str| {
+        voximplant::signed_request(&Voximplant::new(salt.clone(), api_key.clone()), body).unwrap()
+    };
     vec![
         ok(
             "platnova",
-            platnova::signed_request(&secret("pn_test"), card_charged),
+            platnova::signed_request(&Platnova::new(secret("pn_test")), card_charged).unwrap(),
             "card.charged by default",
         ),
         case(
             "platnova",
             "a wrong secret",
-            platnova::signed_request(&secret("pn_guess"), card_charged),
+            platnova::signed_request(&Platnova::new(secret("pn_guess")), card_charged).unwrap(),
             401,
         ),
         case(
             "platnova",
             "no secret header",
             without(
-                platnova::signed_request(&secret("pn_test"), card_charged),
+                platnova::signed_request(&Platnova::new(secret("pn_test")), card_charged).unwrap(),
                 "x-webhook-secret",
             ),
             400,
@@ -213,34 +222,35 @@ pub fn cases() -> Vec<Case> {
         case(
             "platnova",
             "malformed JSON",
-            platnova::signed_request(&secret("pn_test"), "{\"event\":"),
+            platnova::signed_request(&Platnova::new(secret("pn_test")), "{\"event\":").unwrap(),
             400,
         ),
         drifted(
             "platnova",
             "drift: a mistyped amount",
             platnova::signed_request(
-                &secret("pn_test"),
+                &Platnova::new(secret("pn_test")),
                 card_charged.replace(r#""amount": 50.00"#, r#""amount": "fifty""#),
-            ),
+            )
+            .unwrap(),
             "card.charged by default",
         ),
         ok(
             "inplayer",
-            inplayer::signed_request(&secret("ip_test"), payment),
+            inplayer::signed_request(&InPlayer::new(secret("ip_test")), payment).unwrap(),
             "payment.card.success by default",
         ),
         case(
             "inplayer",
             "a wrong secret",
-            inplayer::signed_request(&secret("ip_guess"), payment),
+            inplayer::signed_request(&InPlayer::new(secret("ip_guess")), payment).unwrap(),
             401,
         ),
         case(
             "inplayer",
             "no signature header",
             without(
-                inplayer::signed_request(&secret("ip_test"), payment),
+                inplayer::signed_request(&InPlayer::new(secret("ip_test")), payment).unwrap(),
                 "x-inplayer-signature",
             ),
             400,
@@ -248,43 +258,63 @@ pub fn cases() -> Vec<Case> {
         case(
             "inplayer",
             "malformed form keys",
-            inplayer::signed_request(&secret("ip_test"), "id=1&created=1&type=x&resource[a=1"),
+            inplayer::signed_request(
+                &InPlayer::new(secret("ip_test")),
+                "id=1&created=1&type=x&resource[a=1",
+            )
+            .unwrap(),
             400,
         ),
         drifted(
             "inplayer",
             "drift: a mistyped amount",
             inplayer::signed_request(
-                &secret("ip_test"),
+                &InPlayer::new(secret("ip_test")),
                 payment.replace("amount%5D=10.00", "amount%5D=ten"),
-            ),
+            )
+            .unwrap(),
             "payment.card.success by default",
         ),
         case(
             "inplayer",
             "a JSON content type",
             with_content_type(
-                inplayer::signed_request(&secret("ip_test"), payment),
+                inplayer::signed_request(&InPlayer::new(secret("ip_test")), payment).unwrap(),
                 "application/json",
             ),
             415,
         ),
         ok(
             "cedar",
-            cedar::signed_request(&secret("cedar_test"), kyc, cedar::SIGNED_FIELDS).unwrap(),
+            cedar::signed_request_with_fields(
+                &Cedar::new(secret("cedar_test")),
+                kyc,
+                cedar::SIGNED_FIELDS,
+            )
+            .unwrap(),
             "BusinessKycStatusChanged by default",
         ),
         case(
             "cedar",
             "a wrong secret",
-            cedar::signed_request(&secret("cedar_guess"), kyc, cedar::SIGNED_FIELDS).unwrap(),
+            cedar::signed_request_with_fields(
+                &Cedar::new(secret("cedar_guess")),
+                kyc,
+                cedar::SIGNED_FIELDS,
+            )
+            .unwrap(),
             401,
         ),
         case(
             "cedar",
             "no fields header",
             without(
-                cedar::signed_request(&secret("cedar_test"), kyc, cedar::SIGNED_FIELDS).unwrap(),
+                cedar::signed_request_with_fields(
+                    &Cedar::new(secret("cedar_test")),
+                    kyc,
+                    cedar::SIGNED_FIELDS,
+                )
+                .unwrap(),
                 "x-webhook-security-fields",
             ),
             400,
@@ -292,16 +322,20 @@ pub fn cases() -> Vec<Case> {
         case(
             "cedar",
             "malformed JSON",
-            cedar::signed_request(&secret("cedar_test"), kyc, cedar::SIGNED_FIELDS)
-                .unwrap()
-                .with_body(&b"{\"id\":"[..]),
+            cedar::signed_request_with_fields(
+                &Cedar::new(secret("cedar_test")),
+                kyc,
+                cedar::SIGNED_FIELDS,
+            )
+            .unwrap()
+            .with_body(&b"{\"id\":"[..]),
             400,
         ),
         drifted(
             "cedar",
             "drift: a mistyped status",
-            cedar::signed_request(
-                &secret("cedar_test"),
+            cedar::signed_request_with_fields(
+                &Cedar::new(secret("cedar_test")),
                 r#"{"event":"BusinessKycStatusChanged","id":1,"status":2}"#,
                 cedar::SIGNED_FIELDS,
             )
@@ -312,7 +346,12 @@ pub fn cases() -> Vec<Case> {
             "cedar",
             "a text content type",
             with_content_type(
-                cedar::signed_request(&secret("cedar_test"), kyc, cedar::SIGNED_FIELDS).unwrap(),
+                cedar::signed_request_with_fields(
+                    &Cedar::new(secret("cedar_test")),
+                    kyc,
+                    cedar::SIGNED_FIELDS,
+                )
+                .unwrap(),
                 "text/plain",
             ),
             415,
@@ -359,13 +398,14 @@ pub fn cases() -> Vec<Case> {
         ),
         ok(
             "platfone",
-            platfone::hmac_signed_request(&platfone_scheme(), activation),
+            platfone::signed_request(&platfone_scheme(), activation).unwrap(),
             "activation.updated by default",
         ),
         case(
             "platfone",
             "a tampered body",
-            platfone::hmac_signed_request(&platfone_scheme(), activation)
+            platfone::signed_request(&platfone_scheme(), activation)
+                .unwrap()
                 .with_body(activation.replace("123456", "654321")),
             401,
         ),
@@ -373,7 +413,7 @@ pub fn cases() -> Vec<Case> {
             "platfone",
             "no signature header",
             without(
-                platfone::hmac_signed_request(&platfone_scheme(), activation),
+                platfone::signed_request(&platfone_scheme(), activation).unwrap(),
                 "x-platfone-signature",
             ),
             400,
@@ -381,16 +421,14 @@ pub fn cases() -> Vec<Case> {
         case(
             "platfone",
             "malformed JSON",
-            platfone::hmac_signed_request(&platfone_scheme(), "{\"type\""),
+            platfone::signed_request(&platfone_scheme(), "{\"type\"").unwrap(),
             400,
         ),
         drifted(
             "platfone",
             "drift: a mistyped price",
-            platfone::hmac_signed_request(
-                &platfone_scheme(),
-                activation.replace("0.25", "\"cheap\""),
-            ),
+            platfone::signed_request(&platfone_scheme(), activation.replace("0.25", "\"cheap\""))
+                .unwrap(),
             "activation.updated by default",
         ),
     ]

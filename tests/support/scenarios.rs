@@ -135,7 +135,7 @@ impl Outgoing {
             .unwrap()
             .body
             .replace("TXN123456", reference);
-        let request = platnova::signed_request(&secret(secret_text), body);
+        let request = platnova::signed_request(&Platnova::new(secret(secret_text)), body).unwrap();
         Self {
             path: if secret_text == "pn_test" {
                 "/platnova"
@@ -289,7 +289,12 @@ pub async fn every_row(address: SocketAddr, ledger: &Ledger) {
 
     // Cedar: the same signed request with a fresh (unsigned) request UUID is the same delivery.
     let kyc = cedar::sample("BusinessKycStatusChanged").unwrap().body;
-    let signed = cedar::signed_request(&secret("cedar_test"), kyc, cedar::SIGNED_FIELDS).unwrap();
+    let signed = cedar::signed_request_with_fields(
+        &Cedar::new(secret("cedar_test")),
+        kyc,
+        cedar::SIGNED_FIELDS,
+    )
+    .unwrap();
     let mut cedar_key = String::new();
     for (uuid, expected) in [
         ("fa8ff1ec-8eed-44fc-a84b-5a6ffc2b531f", "ok"),
@@ -330,7 +335,11 @@ pub async fn every_row(address: SocketAddr, ledger: &Ledger) {
     let batch = |ids: &[u64]| {
         let callbacks: Vec<String> = ids.iter().map(|id| callback(*id)).collect();
         let body = format!(r#"{{"callbacks":[{}]}}"#, callbacks.join(","));
-        let signed = voximplant::signed_request(&salt, &api_key, &body).unwrap();
+        let signed = voximplant::signed_request(
+            &Voximplant::new(salt.clone(), api_key.clone()),
+            body.as_str(),
+        )
+        .unwrap();
         Outgoing {
             path: "/voximplant",
             headers: signed.headers,

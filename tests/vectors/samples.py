@@ -36,9 +36,14 @@ customer = [("active", "false"), ("completed", "true"), ("created_at", 154754332
             ("referrer", "https://event.inplayer.com/staging?asset=43861"),
             ("updated_at", 1547543324), ("username", "customer@inplayer.com"),
             ("uuid", "5948829d-15da-426b-ab91-6cc586953de2")]
-for kind in ["customer.registered", "customer.updated"]:
-    DOCUMENTED[kind] = envelope("6c9fb170-e0b8-4559-b442-0c986f6354b8", 1547543325, kind,
-                                customer, version=None)
+# The docs show one example for both; the update gets an id (and time) of its own, so that the
+# two samples are two deliveries, as they are in production.
+DOCUMENTED["customer.registered"] = envelope(
+    "6c9fb170-e0b8-4559-b442-0c986f6354b8", 1547543325, "customer.registered", customer,
+    version=None)
+DOCUMENTED["customer.updated"] = envelope(
+    "2d1e5a0b-7c43-4f7e-9b1a-3f6c8e2d9a41", 1547543385, "customer.updated", customer,
+    version=None)
 
 DOCUMENTED["asset.access.granted"] = envelope(
     "cdcbec0c-06b7-40ed-aefb-9da08c43ba92", 1547556321, "asset.access.granted", [
@@ -139,7 +144,11 @@ for kind, body in {**DOCUMENTED, **ASSEMBLED}.items():
 (OUT / "ASSEMBLED.txt").write_text(
     "Event types InPlayer documents only by name; their samples are assembled from the\n"
     "resource table of the spec (section 4), not copied from an example:\n\n"
-    + "".join(f"{kind}\n" for kind in sorted(ASSEMBLED)))
+    + "".join(f"{kind}\n" for kind in sorted(ASSEMBLED))
+    # Written by hand, from the fields the spec's Decisions list (not by this script):
+    + "\nEvent types only InPlayer's unmerged documentation branches describe (added-hook-subscribe-pending,\n"
+    "Update-webhooks); their samples are assembled from the fields the spec's Decisions list:\n\n"
+    "subscribe.pending\nsubscription.rebill.failed\n")
 print(f"wrote {len(DOCUMENTED)} documented and {len(ASSEMBLED)} assembled samples to {OUT}")
 
 

@@ -3,7 +3,7 @@
 #![no_main]
 
 use hookproof::cedar::Cedar;
-use hookproof::testing::cedar::signed_request;
+use hookproof::testing::cedar::signed_request_with_fields;
 use hookproof::{ErrorKind, Provider, Secret};
 use libfuzzer_sys::fuzz_target;
 
@@ -14,9 +14,8 @@ fuzz_target!(|input: &[u8]| {
     let (fields, body) = (&input[..split], &input[split + 1..]);
     let Ok(fields) = std::str::from_utf8(fields) else { return };
     let names: Vec<&str> = fields.split(',').collect();
-    let secret = Secret::new(SECRET).unwrap();
-    let cedar = Cedar::new(secret.clone());
-    match signed_request(&secret, body, &names) {
+    let cedar = Cedar::new(Secret::new(SECRET).unwrap());
+    match signed_request_with_fields(&cedar, body, &names) {
         Ok(request) => {
             if let Err(error) = cedar.verify_and_parse(&request.headers, &request.body) {
                 // What was signed verifies; only the header's own syntax may still fail.

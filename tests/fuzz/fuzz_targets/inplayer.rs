@@ -8,9 +8,9 @@ use hookproof::{ErrorKind, Provider, Secret};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|body: &[u8]| {
-    let secret = Secret::new("fuzz-inplayer-secret").unwrap();
-    let request = signed_request(&secret, body);
-    if let Err(error) = InPlayer::new(secret).verify_and_parse(&request.headers, &request.body) {
+    let inplayer = InPlayer::new(Secret::new("fuzz-inplayer-secret").unwrap());
+    let request = signed_request(&inplayer, body).unwrap();
+    if let Err(error) = inplayer.verify_and_parse(&request.headers, &request.body) {
         assert_ne!(error.kind(), ErrorKind::SignatureMismatch, "{error}");
     }
 });

@@ -2,7 +2,7 @@
 #![no_main]
 
 use hookproof::platfone::Platfone;
-use hookproof::testing::platfone::hmac_signed_request;
+use hookproof::testing::platfone::signed_request;
 use hookproof::verify::HmacSha256;
 use hookproof::{ErrorKind, Provider, Secret};
 use http::HeaderName;
@@ -14,8 +14,9 @@ fuzz_target!(|body: &[u8]| {
         Secret::new("fuzz-platfone-secret").unwrap(),
     )
     .with_prefix("sha256=");
-    let request = hmac_signed_request(&scheme, body);
-    if let Err(error) = Platfone::new(scheme).verify_and_parse(&request.headers, &request.body) {
+    let platfone = Platfone::new(scheme);
+    let request = signed_request(&platfone, body).unwrap();
+    if let Err(error) = platfone.verify_and_parse(&request.headers, &request.body) {
         assert_ne!(error.kind(), ErrorKind::SignatureMismatch, "{error}");
     }
 });
