@@ -1,20 +1,25 @@
 //! A real axum receiver over loopback HTTP with 64 concurrent senders: throughput and latency
-//! with no store, the memory store, Redis and PostgreSQL (each started by the bench, as the
-//! tests start them, when installed), as ratios to no store; and the durable inbox in SQLite
-//! and in PostgreSQL, where each delivery is committed before its 200, as ratios to the same
-//! receiver handling inline with no store.
+//! with the memory store, Redis and PostgreSQL (each started by the bench, as the tests start
+//! them, when installed), as ratios to the same receiver with no store; and the durable inbox in
+//! SQLite and in PostgreSQL, where each delivery is committed before its 200, as ratios to the
+//! same receiver handling inline with no store.
 //!
 //! Each delivery is new (its own transaction reference), so each is claimed, handled and
-//! completed. Beside them, one claim's own round trip to Redis and to PostgreSQL: the latency a
+//! completed, or stored. A shared 2-core machine's speed drifts by half within a minute, so each
+//! configuration is measured in alternating rounds with the no-store receiver, both serving at
+//! once: the ratios are the medians of the rounds' ratios. Beside them, one claim's round trip
+//! to Redis and to PostgreSQL, made as one sender makes the receiver make it: the latency a
 //! store may add to a response is one such round trip (the claim; completing happens after the
 //! response is sent). Results go to `target/criterion/receiver/hookproof.json`;
 //! `python3 benches/summary.py` prints them with the rest.
 //!
-//! `cargo bench -p hookproof-integration --bench receiver`
+//! `cargo bench -p hookproof-integration --bench receiver` (add `-- inbox`, or any other word
+//! of a configuration's name, to measure only those, without recording them)
 
 #[path = "../tests/support/servers.rs"]
 mod servers;
 
+use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -30,18 +35,12 @@ use hookproof::testing::platnova::{sample, signed_request};
 use hookproof::{Receiver, Secret};
 
 const SENDERS: usize = 64;
-const WARM_UP: Duration = Duration::from_millis(500);
-const MEASURE: Duration = Duration::from_secs(3);
+const ROUNDS: usize = 7;
+const WARM_UP: Duration = Duration::from_millis(150);
+const ROUND: Duration = Duration::from_millis(700);
 
 fn secret() -> Secret {
     Secret::new("pn_bench").unwrap()
-}
-
-/// What one configuration measured.
-struct Measured {
-    per_second: f64,
-    p50_us: f64,
-    p99_us: f64,
 }
 
 async fn handler(Webhook(_): Webhook<Platnova>) -> &'static str {
@@ -49,33 +48,13 @@ async fn handler(Webhook(_): Webhook<Platnova>) -> &'static str {
 }
 
 /// Serves `receiver` on a loopback port on a runtime of its own; the address and a stopper.
-fn serve(receiver: Receiver<Platnova>) -> (std::net::SocketAddr, tokio::sync::oneshot::Sender<()>) {
-    let app = Router::new().route("/", post(handler).layer(WebhookLayer::new(receiver)));
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    listener.set_nonblocking(true).unwrap();
-    let address = listener.local_addr().unwrap();
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    std::thread::spawn(move || {
-        tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-            .unwrap()
-            .block_on(async move {
-                let listener = tokio::net::TcpListener::from_std(listener).unwrap();
-                axum::serve(listener, app)
-                    .with_graceful_shutdown(async move {
-                        let _ = stopped.await;
-                    })
-                    .await
-                    .unwrap();
-            });
-    });
-    (address, stop)
+fn serve(receiver: Receiver<Platnova>) -> (SocketAddr, tokio::sync::oneshot::Sender<()>) {
+    servers::serve_axum(Router::new().route("/", post(handler).layer(WebhookLayer::new(receiver))))
 }
 
-/// `senders` posting new deliveries as fast as they are answered.
-fn load(address: std::net::SocketAddr, run: &str, senders: usize) -> Measured {
+/// The latencies of what `senders` sent to `address` in one round, posting new deliveries as
+/// fast as they are answered.
+fn load(address: SocketAddr, run: &str, senders: usize) -> Vec<Duration> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -87,18 +66,20 @@ fn load(address: std::net::SocketAddr, run: &str, senders: usize) -> Measured {
             .build()
             .unwrap();
         let template = sample("card.charged").unwrap().body;
+        let platnova = Platnova::new(secret());
         let counter = Arc::new(AtomicU64::new(0));
         let start = Instant::now();
         let senders: Vec<_> = (0..senders)
             .map(|_| {
-                let (client, counter) = (client.clone(), Arc::clone(&counter));
+                let (client, counter, platnova) =
+                    (client.clone(), Arc::clone(&counter), platnova.clone());
                 let run = run.to_owned();
                 tokio::spawn(async move {
                     let mut latencies = Vec::new();
-                    while start.elapsed() < WARM_UP + MEASURE {
+                    while start.elapsed() < WARM_UP + ROUND {
                         let n = counter.fetch_add(1, Ordering::Relaxed);
                         let body = template.replace("TXN123456", &format!("{run}-{n}"));
-                        let signed = signed_request(&Platnova::new(secret()), body).unwrap();
+                        let signed = signed_request(&platnova, body).unwrap();
                         let mut request = client.post(format!("http://{address}/"));
                         for (name, value) in &signed.headers {
                             request = request.header(name, value);
@@ -107,7 +88,7 @@ fn load(address: std::net::SocketAddr, run: &str, senders: usize) -> Measured {
                         let response = request.body(signed.body).send().await.unwrap();
                         assert_eq!(response.status(), 200);
                         response.bytes().await.unwrap();
-                        if start.elapsed() > WARM_UP {
+                        if sent > start + WARM_UP {
                             latencies.push(sent.elapsed());
                         }
                     }
@@ -119,20 +100,105 @@ fn load(address: std::net::SocketAddr, run: &str, senders: usize) -> Measured {
         for sender in senders {
             latencies.extend(sender.await.unwrap());
         }
-        latencies.sort();
-        let percentile =
-            |p: f64| latencies[((latencies.len() - 1) as f64 * p) as usize].as_secs_f64() * 1e6;
-        Measured {
-            per_second: latencies.len() as f64 / MEASURE.as_secs_f64(),
-            p50_us: percentile(0.50),
-            p99_us: percentile(0.99),
-        }
+        latencies
     })
 }
 
-/// The median time of one claim on `store`: one round trip.
-fn claim_round_trip(store: &(impl IdempotencyStore + Clone + 'static)) -> f64 {
-    let runtime = tokio::runtime::Builder::new_current_thread()
+fn percentile(sorted: &[Duration], p: f64) -> f64 {
+    sorted[((sorted.len() - 1) as f64 * p) as usize].as_secs_f64() * 1e6
+}
+
+fn median(mut values: Vec<f64>) -> f64 {
+    values.sort_by(f64::total_cmp);
+    values[values.len() / 2]
+}
+
+/// All the rounds of one receiver, under 64 senders and under one.
+#[derive(Default)]
+struct Rounds {
+    loaded: Vec<Vec<Duration>>,
+    alone: Vec<Vec<Duration>>,
+}
+
+impl Rounds {
+    fn round(&mut self, address: SocketAddr, run: &str) {
+        self.loaded
+            .push(load(address, &format!("{run}-loaded"), SENDERS));
+        self.alone.push(load(address, &format!("{run}-alone"), 1));
+    }
+
+    fn per_second(round: &[Duration]) -> f64 {
+        round.len() as f64 / ROUND.as_secs_f64()
+    }
+
+    fn alone_p50(round: &[Duration]) -> f64 {
+        let mut round = round.to_vec();
+        round.sort();
+        percentile(&round, 0.5)
+    }
+
+    /// Throughput over every round, and latency percentiles over every request.
+    fn summary(&self) -> serde_json::Value {
+        let mut loaded: Vec<Duration> = self.loaded.iter().flatten().copied().collect();
+        loaded.sort();
+        let mut alone: Vec<Duration> = self.alone.iter().flatten().copied().collect();
+        alone.sort();
+        serde_json::json!({
+            "per_second": loaded.len() as f64 / (ROUND.as_secs_f64() * self.loaded.len() as f64),
+            "p50_us": percentile(&loaded, 0.50),
+            "p99_us": percentile(&loaded, 0.99),
+            "alone_p50_us": percentile(&alone, 0.50),
+        })
+    }
+}
+
+/// `receiver` against the no-store receiver at `baseline`, in alternating rounds: its summary
+/// with the medians of the rounds' throughput ratios and of the latency it adds alone.
+fn compare(name: &str, baseline: SocketAddr, receiver: Receiver<Platnova>) -> serde_json::Value {
+    let (address, stop) = serve(receiver);
+    let (mut ours, mut theirs) = (Rounds::default(), Rounds::default());
+    for round in 0..ROUNDS {
+        theirs.round(baseline, &format!("{name}-baseline-{round}"));
+        ours.round(address, &format!("{name}-{round}"));
+    }
+    let _ = stop.send(());
+    let ratio = median(
+        ours.loaded
+            .iter()
+            .zip(&theirs.loaded)
+            .map(|(ours, theirs)| Rounds::per_second(ours) / Rounds::per_second(theirs))
+            .collect(),
+    );
+    let added = median(
+        ours.alone
+            .iter()
+            .zip(&theirs.alone)
+            .map(|(ours, theirs)| Rounds::alone_p50(ours) - Rounds::alone_p50(theirs))
+            .collect(),
+    );
+    let mut summary = ours.summary();
+    let baseline = theirs.summary();
+    println!(
+        "receiver/{name:<15} {:>6.0} deliveries/s (no store {:>6.0}/s, paired ratio {ratio:.2}) \
+         p50 {:>5.0} µs p99 {:>6.0} µs, alone it adds {added:>4.0} µs",
+        summary["per_second"].as_f64().unwrap(),
+        baseline["per_second"].as_f64().unwrap(),
+        summary["p50_us"].as_f64().unwrap(),
+        summary["p99_us"].as_f64().unwrap(),
+    );
+    summary["paired_ratio"] = ratio.into();
+    summary["alone_added_us"] = added.into();
+    summary["baseline"] = baseline;
+    summary
+}
+
+/// The median time of one claim on `store`: one round trip, measured as one sender makes the
+/// receiver make it: each claim's completion sent on (not awaited), and the next claim `gap`
+/// later (the time a request takes without a store), so that the store is as busy as it is
+/// then.
+fn claim_round_trip(store: &(impl IdempotencyStore + Clone + 'static), gap: Duration) -> f64 {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
         .enable_all()
         .build()
         .unwrap();
@@ -142,85 +208,92 @@ fn claim_round_trip(store: &(impl IdempotencyStore + Clone + 'static)) -> f64 {
             let key = format!("round-trip-{n}");
             let started = Instant::now();
             let claim = store.claim(&key, Duration::from_secs(60)).await.unwrap();
-            times.push(started.elapsed());
-            assert!(matches!(claim, Claim::Claimed { .. }));
+            times.push(started.elapsed().as_secs_f64() * 1e6);
+            let Claim::Claimed { token, .. } = claim else {
+                panic!("a new key is claimed")
+            };
+            let store = store.clone();
+            tokio::spawn(async move {
+                store
+                    .complete(&key, &token, Duration::from_secs(60))
+                    .await
+                    .unwrap();
+            });
+            std::thread::sleep(gap);
         }
-        times.sort();
-        times[times.len() / 2].as_secs_f64() * 1e6
+        let median = median(times);
+        println!("claim round trip: {median:.0} µs");
+        median
     })
-}
-
-/// Under load (64 senders: throughput, and latency with queueing), then alone (one sender:
-/// latency without queueing, where what a store adds shows as such).
-fn measure(name: &str, receiver: Receiver<Platnova>) -> (Measured, Measured) {
-    let (address, stop) = serve(receiver);
-    let loaded = load(address, &format!("{name}-loaded"), SENDERS);
-    let alone = load(address, &format!("{name}-alone"), 1);
-    let _ = stop.send(());
-    println!(
-        "receiver/{name:<8} {:>8.0} deliveries/s   p50 {:>7.0} µs   p99 {:>7.0} µs   alone: p50 {:>5.0} µs",
-        loaded.per_second, loaded.p50_us, loaded.p99_us, alone.p50_us
-    );
-    (loaded, alone)
 }
 
 fn main() {
     let base = || Receiver::new(Platnova::new(secret()));
+    // `-- inbox` measures only the configurations whose name holds the word (`memory store`,
+    // `sqlite inbox`, `redis store`, `postgres store`, `postgres inbox`), and records nothing.
+    let only = std::env::args()
+        .skip(1)
+        .find(|argument| !argument.starts_with('-'));
+    let wanted = |name: &str| only.as_deref().is_none_or(|only| name.contains(only));
+    let (baseline, stop_baseline) = serve(base());
+    // What one request takes with no store: the time between two claims under one sender.
+    let gap = Duration::from_secs_f64(Rounds::alone_p50(&load(baseline, "gap", 1)) / 1e6);
     let mut results = serde_json::Map::new();
     let mut round_trips = serde_json::Map::new();
-    let mut record = |name: &str, (loaded, alone): (Measured, Measured)| {
-        results.insert(
-            name.to_owned(),
-            serde_json::json!({
-                "per_second": loaded.per_second,
-                "p50_us": loaded.p50_us,
-                "p99_us": loaded.p99_us,
-                "alone_p50_us": alone.p50_us,
-            }),
-        );
-    };
-    record("none", measure("none", base()));
-    record(
-        "memory",
-        measure("memory", base().with_store(MemoryStore::new(10_000_000))),
-    );
+    if wanted("memory store") {
+        let store = MemoryStore::new(10_000_000);
+        let summary = compare("memory store", baseline, base().with_store(store));
+        results.insert("memory".into(), summary);
+    }
     let connect = tokio::runtime::Runtime::new().unwrap();
     let sqlite_dir = servers::TempDir::new("bench-inbox");
-    let sqlite = connect.block_on(async {
-        let inbox = SqliteInbox::open(sqlite_dir.path().join("inbox.db"))
-            .await
-            .unwrap();
-        inbox.migrate().await.unwrap();
-        inbox
-    });
-    record(
-        "sqlite_inbox",
-        measure("sqlite inbox", base().with_inbox(sqlite)),
-    );
-    if let Some(server) = servers::RedisServer::start() {
-        let store = connect
-            .block_on(RedisStore::connect(&server.url()))
-            .unwrap();
-        round_trips.insert("redis".into(), claim_round_trip(&store).into());
-        record("redis", measure("redis", base().with_store(store)));
-    }
-    if let Some(server) = servers::PostgresServer::start() {
-        let store = connect.block_on(async {
-            let store = PostgresStore::connect(&server.url()).await.unwrap();
-            store.migrate().await.unwrap();
-            store
-        });
-        round_trips.insert("postgres".into(), claim_round_trip(&store).into());
-        record("postgres", measure("postgres", base().with_store(store)));
-        let inbox = connect.block_on(async {
-            let inbox = PostgresInbox::connect(&server.url()).await.unwrap();
+    if wanted("sqlite inbox") {
+        let sqlite = connect.block_on(async {
+            let inbox = SqliteInbox::open(sqlite_dir.path().join("inbox.db"))
+                .await
+                .unwrap();
             inbox.migrate().await.unwrap();
             inbox
         });
-        record(
-            "postgres_inbox",
-            measure("postgres inbox", base().with_inbox(inbox)),
-        );
+        let summary = compare("sqlite inbox", baseline, base().with_inbox(sqlite));
+        results.insert("sqlite_inbox".into(), summary);
+    }
+    if wanted("redis store")
+        && let Some(server) = servers::RedisServer::start()
+    {
+        let store = connect
+            .block_on(RedisStore::connect(&server.url()))
+            .unwrap();
+        round_trips.insert("redis".into(), claim_round_trip(&store, gap).into());
+        let summary = compare("redis store", baseline, base().with_store(store));
+        results.insert("redis".into(), summary);
+    }
+    if (wanted("postgres store") || wanted("postgres inbox"))
+        && let Some(server) = servers::PostgresServer::start()
+    {
+        if wanted("postgres store") {
+            let store = connect.block_on(async {
+                let store = PostgresStore::connect(&server.url()).await.unwrap();
+                store.migrate().await.unwrap();
+                store
+            });
+            round_trips.insert("postgres".into(), claim_round_trip(&store, gap).into());
+            let summary = compare("postgres store", baseline, base().with_store(store));
+            results.insert("postgres".into(), summary);
+        }
+        if wanted("postgres inbox") {
+            let inbox = connect.block_on(async {
+                let inbox = PostgresInbox::connect(&server.url()).await.unwrap();
+                inbox.migrate().await.unwrap();
+                inbox
+            });
+            let summary = compare("postgres inbox", baseline, base().with_inbox(inbox));
+            results.insert("postgres_inbox".into(), summary);
+        }
+    }
+    let _ = stop_baseline.send(());
+    if only.is_some() {
+        return;
     }
     let target = std::env::var_os("CARGO_TARGET_DIR").map_or_else(
         || PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target"),

@@ -4,6 +4,8 @@
 
 #[path = "support/scenarios.rs"]
 mod scenarios;
+#[path = "support/servers.rs"]
+mod servers;
 
 use std::collections::HashMap;
 use std::sync::Arc;

@@ -113,18 +113,12 @@ fn worker(
 }
 
 /// An axum server storing Platnova deliveries into `inbox`, on a runtime of its own.
+/// It runs until the process ends.
 fn serve_axum(inbox: Arc<dyn Inbox>) -> std::net::SocketAddr {
     let receiver = Receiver::new(Platnova::new(secret())).with_inbox(inbox);
     let app = Router::new().route("/platnova", hookproof::axum::inbox_route(receiver));
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    listener.set_nonblocking(true).unwrap();
-    let address = listener.local_addr().unwrap();
-    std::thread::spawn(move || {
-        runtime().block_on(async move {
-            let listener = tokio::net::TcpListener::from_std(listener).unwrap();
-            axum::serve(listener, app).await.unwrap();
-        });
-    });
+    let (address, stop) = servers::serve_axum(app);
+    std::mem::forget(stop);
     address
 }
 

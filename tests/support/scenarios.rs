@@ -480,27 +480,7 @@ pub mod axum_site {
     /// Serves `receivers` on a loopback port, on a runtime of its own.
     pub fn start(receivers: Receivers) -> Site {
         let ledger = Ledger::default();
-        let app = router(receivers, ledger.clone());
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        listener.set_nonblocking(true).unwrap();
-        let address = listener.local_addr().unwrap();
-        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-        std::thread::spawn(move || {
-            tokio::runtime::Builder::new_multi_thread()
-                .worker_threads(2)
-                .enable_all()
-                .build()
-                .unwrap()
-                .block_on(async move {
-                    let listener = tokio::net::TcpListener::from_std(listener).unwrap();
-                    axum::serve(listener, app)
-                        .with_graceful_shutdown(async move {
-                            let _ = stopped.await;
-                        })
-                        .await
-                        .unwrap();
-                });
-        });
+        let (address, stop) = crate::servers::serve_axum(router(receivers, ledger.clone()));
         Site {
             address,
             ledger,

@@ -32,6 +32,21 @@ pub fn explain(configured: &Configured, captured: &Captured) -> Vec<String> {
     lines
 }
 
+/// The value of `header`, or a line saying it is missing.
+fn sent<'c>(
+    captured: &'c Captured,
+    header: &http::HeaderName,
+    lines: &mut Vec<String>,
+) -> Option<&'c str> {
+    let value = captured.header(header.as_str());
+    if value.is_none() {
+        lines.push(format!(
+            "the request has no {header} header, or has it twice"
+        ));
+    }
+    value
+}
+
 fn verifies(configured: &Configured, captured: &Captured, body: &[u8]) -> bool {
     verdict::check(configured, &captured.headers, body).is_ok()
 }
@@ -44,10 +59,7 @@ fn shared_secret(
     lines: &mut Vec<String>,
 ) {
     let header = scheme.header();
-    let Some(value) = captured.header(header.as_str()) else {
-        lines.push(format!(
-            "the request has no {header} header, or has it twice"
-        ));
+    let Some(value) = sent(captured, header, lines) else {
         return;
     };
     let Keys::Ring(keys) = &configured.keys else {
@@ -86,10 +98,7 @@ fn hmac(
     lines: &mut Vec<String>,
 ) {
     let header = scheme.header();
-    let Some(value) = captured.header(header.as_str()) else {
-        lines.push(format!(
-            "the request has no {header} header, or has it twice"
-        ));
+    let Some(value) = sent(captured, header, lines) else {
         return;
     };
     let prefix = scheme.prefix();

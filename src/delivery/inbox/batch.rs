@@ -33,30 +33,25 @@ impl Batcher {
         let (jobs, mut queue) = mpsc::channel::<Job>(4 * Self::MAX_ROWS);
         tokio::spawn(async move {
             while let Some(first) = queue.recv().await {
-                let mut rows = first.deliveries.len();
-                let mut batch = vec![first];
-                while rows < Self::MAX_ROWS {
+                let mut rows = first.deliveries;
+                let mut replies = vec![(first.reply, rows.len())];
+                while rows.len() < Self::MAX_ROWS {
                     let Ok(job) = queue.try_recv() else { break };
-                    rows += job.deliveries.len();
-                    batch.push(job);
+                    replies.push((job.reply, job.deliveries.len()));
+                    rows.extend(job.deliveries);
                 }
-                let all = batch
-                    .iter()
-                    .flat_map(|job| job.deliveries.iter().cloned())
-                    .collect();
-                match write(all).await {
+                match write(rows).await {
                     Ok(filed) => {
                         let mut filed = filed.into_iter();
-                        for job in batch {
-                            let part = filed.by_ref().take(job.deliveries.len()).collect();
-                            let _ = job.reply.send(Ok(part));
+                        for (reply, count) in replies {
+                            let _ = reply.send(Ok(filed.by_ref().take(count).collect()));
                         }
                     }
                     // The whole batch failed: every request in it is refused, and retried.
                     Err(error) => {
                         let message = error.to_string();
-                        for job in batch {
-                            let _ = job.reply.send(Err(message.clone()));
+                        for (reply, _) in replies {
+                            let _ = reply.send(Err(message.clone()));
                         }
                     }
                 }

@@ -28,6 +28,7 @@
 //! Stores: [`SqliteInbox`] (feature `sqlite`: a file, no server) and [`PostgresInbox`]
 //! (feature `postgres`: several instances).
 
+#[cfg(feature = "postgres")]
 mod batch;
 #[cfg(feature = "postgres")]
 mod postgres;
@@ -36,6 +37,7 @@ mod sqlite;
 mod worker;
 
 use std::fmt;
+use std::future::Future;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
@@ -48,6 +50,7 @@ pub use sqlite::SqliteInbox;
 pub use worker::{Handled, Retry, Worker};
 
 use super::store::{StoreError, StoreFuture};
+use crate::provider::Provider;
 
 /// A verified delivery on its way into the inbox: one row per item (one per request, but for a
 /// batch, one per callback).
@@ -181,6 +184,18 @@ pub trait Inbox: Send + Sync {
 
     /// Deletes the rows handled more than `retention` ago (their keys with them); how many.
     fn purge<'a>(&'a self, retention: Duration) -> StoreFuture<'a, u64>;
+
+    /// A worker handling `provider`'s rows in this inbox with `handler` (see [`Worker`]).
+    fn worker<P, H, F, E>(&self, provider: P, handler: H) -> Worker<P, H>
+    where
+        Self: Sized + Clone + 'static,
+        P: Provider + 'static,
+        H: Fn(Handled<P::Notification>) -> F,
+        F: Future<Output = Result<(), E>>,
+        E: fmt::Display,
+    {
+        Worker::new(Arc::new(self.clone()), provider, handler)
+    }
 }
 
 impl<I: Inbox + ?Sized> Inbox for Arc<I> {
@@ -218,6 +233,7 @@ impl<I: Inbox + ?Sized> Inbox for Arc<I> {
     }
 }
 
+#[cfg(feature = "postgres")]
 /// Which rows of a batch were stored: a row whose key the store reports stored is `Stored`
 /// the first time it appears (a batch can repeat a key), `Duplicate` otherwise; a row without a
 /// key is always stored.

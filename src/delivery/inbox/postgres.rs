@@ -12,7 +12,7 @@ use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions, PgRow};
 use sqlx::{Postgres, Row, Transaction};
 
 use super::batch::Batcher;
-use super::worker::{Handled, Worker};
+use super::worker::Handled;
 use super::{DeadLetter, Filed, Inbox, NewDelivery, StoredDelivery, outcomes, store_error};
 use crate::delivery::store::{StoreError, StoreFuture};
 use crate::provider::Provider;
@@ -122,17 +122,6 @@ impl PostgresInbox {
             .await
             .map(drop)
             .map_err(store_error)
-    }
-
-    /// A worker handling `provider`'s rows with `handler` (see [`Worker`]).
-    pub fn worker<P, H, F, E>(&self, provider: P, handler: H) -> Worker<P, H>
-    where
-        P: Provider + 'static,
-        H: Fn(Handled<P::Notification>) -> F,
-        F: Future<Output = Result<(), E>>,
-        E: fmt::Display,
-    {
-        Worker::new(Arc::new(self.clone()), provider, handler)
     }
 
     /// Handles one due row of `provider` inside one transaction, which `handler` is given: its

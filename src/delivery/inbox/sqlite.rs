@@ -1,30 +1,28 @@
-//! The inbox in an SQLite file: no server, one writer, durable commits.
+//! The inbox in an SQLite file: no server, one writer thread, one durable commit per round.
 
-use std::collections::HashSet;
 use std::fmt;
-use std::path::Path;
-use std::sync::Arc;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use sqlx::sqlite::{
-    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
-};
-use sqlx::{QueryBuilder, Row};
+use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
+use tokio::sync::{mpsc, oneshot};
 
-use super::batch::Batcher;
-use super::worker::{Handled, Worker};
-use super::{DeadLetter, Filed, Inbox, NewDelivery, StoredDelivery, outcomes, store_error};
+use super::{DeadLetter, Filed, Inbox, NewDelivery, StoredDelivery, store_error};
 use crate::delivery::store::{StoreError, StoreFuture};
-use crate::provider::Provider;
 
 /// An inbox in an SQLite file (feature `sqlite`): what a receiver running as one process needs,
-/// with no server. The file is in WAL mode with `synchronous = FULL`: a commit is on disk
-/// before the request is answered. SQLite has one writer, so concurrent deliveries are written
-/// by one task that puts everything waiting into the next commit; workers take rows with one
-/// atomic `UPDATE … RETURNING`, so two never hold the same row.
+/// with no server.
+///
+/// SQLite has one writer, so one thread owns the connection and runs every operation: each
+/// round takes everything that arrived while the last one ran (deliveries of many requests, the
+/// workers' takes and results) into one transaction and one commit, and answers only once that
+/// commit is on disk (WAL, `synchronous = FULL`). Each operation runs in a savepoint of its
+/// own, so one that fails fails alone. It is written with rusqlite, called directly on that
+/// thread: sqlx's SQLite driver hands every statement to a thread of its own and back, which
+/// cost this inbox half its throughput for nothing a single writer needs.
 ///
 /// ```no_run
-/// use hookproof::delivery::inbox::SqliteInbox;
+/// use hookproof::delivery::inbox::{Inbox, SqliteInbox};
 /// use hookproof::{Receiver, Secret, platnova::Platnova};
 ///
 /// # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
@@ -41,9 +39,15 @@ use crate::provider::Provider;
 /// ```
 #[derive(Clone)]
 pub struct SqliteInbox {
-    pool: SqlitePool,
-    writer: Batcher,
+    jobs: mpsc::Sender<Job>,
+    path: PathBuf,
 }
+
+/// One operation for the writer thread: run against the round's transaction (`None` when it
+/// could not begin), it says whether it succeeded and gives back what to do once the round's
+/// commit has succeeded or failed.
+type Job = Box<dyn FnOnce(Option<&Connection>) -> (bool, Finish) + Send>;
+type Finish = Box<dyn FnOnce(Result<(), &str>) + Send>;
 
 const MIGRATION: &str = "
 CREATE TABLE IF NOT EXISTS hookproof_inbox (
@@ -81,103 +85,208 @@ fn ms(duration: Duration) -> i64 {
 }
 
 impl SqliteInbox {
-    /// How long a statement may wait for the database before it is a store failure.
+    /// How long the writer waits for another process that holds the file's write lock.
     pub const TIMEOUT: Duration = Duration::from_secs(5);
 
-    /// Opens (creating it if needed) the database file at `path`.
-    pub async fn open(path: impl AsRef<Path>) -> Result<Self, StoreError> {
-        let options = SqliteConnectOptions::new()
-            .filename(path)
-            .create_if_missing(true)
-            .journal_mode(SqliteJournalMode::Wal)
-            .synchronous(SqliteSynchronous::Full)
-            .busy_timeout(Self::TIMEOUT);
-        let pool = SqlitePoolOptions::new()
-            .max_connections(4)
-            .acquire_timeout(Self::TIMEOUT)
-            .connect_with(options)
-            .await
-            .map_err(store_error)?;
-        Ok(Self::from_pool(pool))
-    }
+    /// The most operations one round (one commit) carries.
+    const MAX_ROUND: usize = 512;
 
-    /// Uses an existing pool (WAL and `synchronous = FULL` are what make a 200 durable).
-    pub fn from_pool(pool: SqlitePool) -> Self {
-        let writer_pool = pool.clone();
-        let writer = Batcher::spawn(Arc::new(move |rows| {
-            let pool = writer_pool.clone();
-            Box::pin(async move { write_batch(&pool, rows).await })
-        }));
-        Self { pool, writer }
+    /// Opens (creating it if needed) the database file at `path`, and starts its writer thread,
+    /// which ends when the last clone of the inbox is dropped.
+    pub async fn open(path: impl AsRef<Path>) -> Result<Self, StoreError> {
+        let path = path.as_ref().to_path_buf();
+        let (jobs, queue) = mpsc::channel::<Job>(4 * Self::MAX_ROUND);
+        let (opened, open_result) = oneshot::channel();
+        let thread_path = path.clone();
+        std::thread::Builder::new()
+            .name("hookproof-sqlite-inbox".into())
+            .spawn(move || match open_connection(&thread_path) {
+                Ok(connection) => {
+                    let checkpointer = Checkpointer::start(&thread_path);
+                    let _ = opened.send(Ok(()));
+                    write_rounds(connection, queue);
+                    drop(checkpointer);
+                }
+                Err(error) => {
+                    let _ = opened.send(Err(store_error(error)));
+                }
+            })
+            .map_err(store_error)?;
+        open_result
+            .await
+            .map_err(|_| StoreError::new("the SQLite inbox thread ended while opening"))??;
+        Ok(Self { jobs, path })
     }
 
     /// Creates the table and its indexes if they do not exist. Safe to run at every start.
     pub async fn migrate(&self) -> Result<(), StoreError> {
-        sqlx::raw_sql(MIGRATION)
-            .execute(&self.pool)
+        self.run(|connection| connection.execute_batch(MIGRATION))
             .await
-            .map(drop)
-            .map_err(store_error)
     }
 
-    /// A worker handling `provider`'s rows with `handler` (see [`Worker`]).
-    pub fn worker<P, H, F, E>(&self, provider: P, handler: H) -> Worker<P, H>
-    where
-        P: Provider + 'static,
-        H: Fn(Handled<P::Notification>) -> F,
-        F: std::future::Future<Output = Result<(), E>>,
-        E: fmt::Display,
-    {
-        Worker::new(Arc::new(self.clone()), provider, handler)
+    /// The database file.
+    pub fn path(&self) -> &Path {
+        &self.path
     }
 
-    /// The pool, for the application's own queries.
-    pub fn pool(&self) -> &SqlitePool {
-        &self.pool
+    /// Runs `operation` in the writer's next round; its result once the round is committed.
+    async fn run<T: Send + 'static>(
+        &self,
+        operation: impl FnOnce(&Connection) -> rusqlite::Result<T> + Send + 'static,
+    ) -> Result<T, StoreError> {
+        let (reply, answer) = oneshot::channel();
+        let job: Job = Box::new(move |connection| {
+            let result = match connection {
+                Some(connection) => operation(connection).map_err(|error| error.to_string()),
+                // Not run: the round's error is the answer.
+                None => Err(String::new()),
+            };
+            let succeeded = result.is_ok();
+            let finish: Finish = Box::new(move |committed| {
+                let _ = reply.send(committed.map_err(str::to_owned).and(result));
+            });
+            (succeeded, finish)
+        });
+        let stopped = || StoreError::new("the SQLite inbox thread has stopped");
+        self.jobs.send(job).await.map_err(|_| stopped())?;
+        answer
+            .await
+            .map_err(|_| stopped())?
+            .map_err(StoreError::new)
     }
 }
 
-/// One transaction for every row waiting: rows whose key is stored already are skipped.
-async fn write_batch(pool: &SqlitePool, rows: Vec<NewDelivery>) -> Result<Vec<Filed>, StoreError> {
-    let now = now_ms();
-    let mut transaction = pool.begin().await.map_err(store_error)?;
-    let mut stored = HashSet::new();
-    // Bound parameters per statement stay far below SQLite's limit.
-    for chunk in rows.chunks(64) {
-        let mut insert = QueryBuilder::new(
-            "INSERT INTO hookproof_inbox (provider, tenant, dedupe_key, item, key_id, evidence, \
-             body, drifted, received_at, next_attempt_at) ",
-        );
-        insert.push_values(chunk, |mut row, delivery| {
-            row.push_bind(delivery.provider)
-                .push_bind(delivery.tenant.to_string())
-                .push_bind(delivery.key.clone())
-                .push_bind(delivery.item.map(i64::from))
-                .push_bind(delivery.key_id.clone())
-                .push_bind(delivery.evidence.clone())
-                .push_bind(delivery.body.to_vec())
-                .push_bind(delivery.drifted)
-                .push_bind(now)
-                .push_bind(now);
-        });
-        insert.push(" ON CONFLICT (dedupe_key) DO NOTHING RETURNING dedupe_key");
-        let keys = insert
-            .build()
-            .fetch_all(&mut *transaction)
-            .await
-            .map_err(store_error)?;
-        stored.extend(
-            keys.iter()
-                .filter_map(|row| row.get::<Option<String>, _>(0)),
-        );
+fn open_connection(path: &Path) -> rusqlite::Result<Connection> {
+    let connection = Connection::open(path)?;
+    connection.busy_timeout(SqliteInbox::TIMEOUT)?;
+    connection.pragma_update(None, "journal_mode", "WAL")?;
+    // FULL: a commit is on disk (the WAL synced) before the request is answered.
+    connection.pragma_update(None, "synchronous", "FULL")?;
+    // The checkpointer copies the WAL into the database, off the writer's path.
+    connection.pragma_update(None, "wal_autocheckpoint", 0)?;
+    Ok(connection)
+}
+
+/// Copies the WAL back into the database file every [`Checkpointer::EVERY`] on a connection
+/// and a thread of its own, so that a round never waits for it (a checkpoint runs beside a
+/// writer in WAL mode); stops when dropped.
+struct Checkpointer {
+    _stop: std::sync::mpsc::Sender<()>,
+}
+
+impl Checkpointer {
+    const EVERY: Duration = Duration::from_millis(200);
+
+    fn start(path: &Path) -> Self {
+        let (stop, stopped) = std::sync::mpsc::channel::<()>();
+        let path = path.to_path_buf();
+        // Without the thread (it could not start), SQLite checkpoints when the WAL is
+        // next opened; the WAL grows meanwhile.
+        let started = std::thread::Builder::new()
+            .name("hookproof-sqlite-checkpoint".into())
+            .spawn(move || {
+                let Ok(connection) = open_connection(&path) else {
+                    return;
+                };
+                while let Err(std::sync::mpsc::RecvTimeoutError::Timeout) =
+                    stopped.recv_timeout(Self::EVERY)
+                {
+                    // A failed checkpoint is tried again at the next tick: the WAL only grows.
+                    let _ = connection.execute_batch("PRAGMA wal_checkpoint(PASSIVE)");
+                }
+                let _ = connection.execute_batch("PRAGMA wal_checkpoint(PASSIVE)");
+            });
+        drop(started);
+        Self { _stop: stop }
     }
-    transaction.commit().await.map_err(store_error)?;
-    Ok(outcomes(&rows, &stored))
+}
+
+/// The writer: a round is every job waiting, in one transaction, each job in a savepoint; the
+/// answers go out after the commit.
+fn write_rounds(mut connection: Connection, mut queue: mpsc::Receiver<Job>) {
+    while let Some(first) = queue.blocking_recv() {
+        let mut round = vec![first];
+        while round.len() < SqliteInbox::MAX_ROUND {
+            let Ok(job) = queue.try_recv() else { break };
+            round.push(job);
+        }
+        let transaction = match connection.transaction_with_behavior(TransactionBehavior::Immediate)
+        {
+            Ok(transaction) => transaction,
+            Err(error) => {
+                let message = error.to_string();
+                for job in round {
+                    let (_, finish) = job(None);
+                    finish(Err(&message));
+                }
+                continue;
+            }
+        };
+        let mut finishes = Vec::with_capacity(round.len());
+        for job in round {
+            // A job that fails leaves nothing behind: its savepoint is rolled back.
+            let opened = run_cached(&transaction, "SAVEPOINT job");
+            let (succeeded, finish) = job(opened.is_ok().then_some(&*transaction));
+            let closed = opened.and_then(|()| {
+                if !succeeded {
+                    run_cached(&transaction, "ROLLBACK TO job")?;
+                }
+                run_cached(&transaction, "RELEASE job")
+            });
+            finishes.push((finish, closed.map_err(|error| error.to_string())));
+        }
+        let committed = transaction.commit().map_err(|error| error.to_string());
+        for (finish, closed) in finishes {
+            finish(
+                committed
+                    .as_ref()
+                    .map(drop)
+                    .map_err(String::as_str)
+                    .and(closed.as_ref().map(drop).map_err(String::as_str)),
+            );
+        }
+    }
+}
+
+/// Runs a statement without parameters, prepared once per connection.
+fn run_cached(connection: &Connection, statement: &str) -> rusqlite::Result<()> {
+    connection.prepare_cached(statement)?.execute([]).map(drop)
+}
+
+/// Inserts one request's rows, all or none (the job's savepoint); a row whose key is stored
+/// already (or earlier in this round) is a duplicate.
+fn file_rows(connection: &Connection, rows: &[NewDelivery]) -> rusqlite::Result<Vec<Filed>> {
+    let now = now_ms();
+    let mut insert = connection.prepare_cached(
+        "INSERT INTO hookproof_inbox (provider, tenant, dedupe_key, item, key_id, evidence, \
+         body, drifted, received_at, next_attempt_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, \
+         ?9, ?9) ON CONFLICT (dedupe_key) DO NOTHING",
+    )?;
+    rows.iter()
+        .map(|row| {
+            let inserted = insert.execute(params![
+                row.provider,
+                &*row.tenant,
+                row.key,
+                row.item,
+                row.key_id,
+                row.evidence,
+                &*row.body,
+                row.drifted,
+                now,
+            ])?;
+            Ok(if inserted == 1 {
+                Filed::Stored
+            } else {
+                Filed::Duplicate
+            })
+        })
+        .collect()
 }
 
 impl Inbox for SqliteInbox {
     fn file<'a>(&'a self, deliveries: Vec<NewDelivery>) -> StoreFuture<'a, Vec<Filed>> {
-        Box::pin(self.writer.file(deliveries))
+        Box::pin(self.run(move |connection| file_rows(connection, &deliveries)))
     }
 
     fn take<'a>(
@@ -186,48 +295,44 @@ impl Inbox for SqliteInbox {
         worker: &'a str,
         lease: Duration,
     ) -> StoreFuture<'a, Option<StoredDelivery>> {
-        Box::pin(async move {
+        let (provider, worker) = (provider.to_owned(), worker.to_owned());
+        Box::pin(self.run(move |connection| {
             let now = now_ms();
-            let row = sqlx::query(
-                "UPDATE hookproof_inbox SET locked_by = ?1, locked_until = ?2, attempts = attempts + 1 \
-                 WHERE id = (SELECT id FROM hookproof_inbox WHERE provider = ?3 AND state = 'pending' \
-                 AND next_attempt_at <= ?4 AND (locked_until IS NULL OR locked_until <= ?4) \
-                 ORDER BY next_attempt_at, id LIMIT 1) \
-                 RETURNING id, tenant, key_id, evidence, body, item, attempts",
-            )
-            .bind(worker)
-            .bind(now + ms(lease))
-            .bind(provider)
-            .bind(now)
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(store_error)?;
-            Ok(row.map(|row| StoredDelivery {
-                id: row.get("id"),
-                tenant: row.get("tenant"),
-                key_id: row.get("key_id"),
-                evidence: row.get("evidence"),
-                body: row.get("body"),
-                item: row.get::<Option<i64>, _>("item").map(|item| item as u32),
-                attempts: row.get::<i64, _>("attempts") as u32,
-            }))
-        })
+            connection
+                .prepare_cached(
+                    "UPDATE hookproof_inbox SET locked_by = ?1, locked_until = ?2, \
+                     attempts = attempts + 1 WHERE id = (SELECT id FROM hookproof_inbox \
+                     WHERE provider = ?3 AND state = 'pending' AND next_attempt_at <= ?4 \
+                     AND (locked_until IS NULL OR locked_until <= ?4) \
+                     ORDER BY next_attempt_at, id LIMIT 1) \
+                     RETURNING id, tenant, key_id, evidence, body, item, attempts",
+                )?
+                .query_row(params![worker, now + ms(lease), provider, now], |row| {
+                    Ok(StoredDelivery {
+                        id: row.get(0)?,
+                        tenant: row.get(1)?,
+                        key_id: row.get(2)?,
+                        evidence: row.get(3)?,
+                        body: row.get(4)?,
+                        item: row.get(5)?,
+                        attempts: row.get(6)?,
+                    })
+                })
+                .optional()
+        }))
     }
 
     fn handled<'a>(&'a self, id: i64, worker: &'a str) -> StoreFuture<'a, bool> {
-        Box::pin(async move {
-            sqlx::query(
-                "UPDATE hookproof_inbox SET state = 'handled', handled_at = ?1, locked_by = NULL, \
-                 locked_until = NULL WHERE id = ?2 AND locked_by = ?3",
-            )
-            .bind(now_ms())
-            .bind(id)
-            .bind(worker)
-            .execute(&self.pool)
-            .await
-            .map(|done| done.rows_affected() == 1)
-            .map_err(store_error)
-        })
+        let worker = worker.to_owned();
+        Box::pin(self.run(move |connection| {
+            connection
+                .prepare_cached(
+                    "UPDATE hookproof_inbox SET state = 'handled', handled_at = ?1, \
+                     locked_by = NULL, locked_until = NULL WHERE id = ?2 AND locked_by = ?3",
+                )?
+                .execute(params![now_ms(), id, worker])
+                .map(|changed| changed == 1)
+        }))
     }
 
     fn failed<'a>(
@@ -237,85 +342,79 @@ impl Inbox for SqliteInbox {
         error: &'a str,
         retry_in: Option<Duration>,
     ) -> StoreFuture<'a, bool> {
-        Box::pin(async move {
-            let now = now_ms();
-            sqlx::query(
-                "UPDATE hookproof_inbox SET state = ?1, next_attempt_at = ?2, last_error = ?3, \
-                 locked_by = NULL, locked_until = NULL WHERE id = ?4 AND locked_by = ?5",
-            )
-            .bind(if retry_in.is_some() {
+        let (worker, error) = (worker.to_owned(), error.to_owned());
+        Box::pin(self.run(move |connection| {
+            let state = if retry_in.is_some() {
                 "pending"
             } else {
                 "dead"
-            })
-            .bind(now + retry_in.map_or(0, ms))
-            .bind(error)
-            .bind(id)
-            .bind(worker)
-            .execute(&self.pool)
-            .await
-            .map(|done| done.rows_affected() == 1)
-            .map_err(store_error)
-        })
+            };
+            connection
+                .prepare_cached(
+                    "UPDATE hookproof_inbox SET state = ?1, next_attempt_at = ?2, last_error = ?3, \
+                     locked_by = NULL, locked_until = NULL WHERE id = ?4 AND locked_by = ?5",
+                )?
+                .execute(params![
+                    state,
+                    now_ms() + retry_in.map_or(0, ms),
+                    error,
+                    id,
+                    worker
+                ])
+                .map(|changed| changed == 1)
+        }))
     }
 
     fn dead_letters<'a>(&'a self, limit: u32) -> StoreFuture<'a, Vec<DeadLetter>> {
-        Box::pin(async move {
-            let rows = sqlx::query(
-                "SELECT id, provider, tenant, attempts, last_error, received_at FROM hookproof_inbox \
-                 WHERE state = 'dead' ORDER BY id LIMIT ?1",
-            )
-            .bind(i64::from(limit))
-            .fetch_all(&self.pool)
-            .await
-            .map_err(store_error)?;
-            Ok(rows
-                .into_iter()
-                .map(|row| DeadLetter {
-                    id: row.get("id"),
-                    provider: row.get("provider"),
-                    tenant: row.get("tenant"),
-                    attempts: row.get::<i64, _>("attempts") as u32,
-                    last_error: row
-                        .get::<Option<String>, _>("last_error")
-                        .unwrap_or_default(),
-                    received_at: UNIX_EPOCH
-                        + Duration::from_millis(row.get::<i64, _>("received_at").max(0) as u64),
-                })
-                .collect())
-        })
+        Box::pin(self.run(move |connection| {
+            connection
+                .prepare_cached(
+                    "SELECT id, provider, tenant, attempts, last_error, received_at \
+                     FROM hookproof_inbox WHERE state = 'dead' ORDER BY id LIMIT ?1",
+                )?
+                .query_map(params![limit], |row| {
+                    Ok(DeadLetter {
+                        id: row.get(0)?,
+                        provider: row.get(1)?,
+                        tenant: row.get(2)?,
+                        attempts: row.get(3)?,
+                        last_error: row.get::<_, Option<String>>(4)?.unwrap_or_default(),
+                        received_at: UNIX_EPOCH
+                            + Duration::from_millis(row.get::<_, i64>(5)?.max(0) as u64),
+                    })
+                })?
+                .collect()
+        }))
     }
 
     fn requeue<'a>(&'a self, id: i64) -> StoreFuture<'a, bool> {
-        Box::pin(async move {
-            sqlx::query(
-                "UPDATE hookproof_inbox SET state = 'pending', attempts = 0, next_attempt_at = ?1, \
-                 last_error = NULL WHERE id = ?2 AND state = 'dead'",
-            )
-            .bind(now_ms())
-            .bind(id)
-            .execute(&self.pool)
-            .await
-            .map(|done| done.rows_affected() == 1)
-            .map_err(store_error)
-        })
+        Box::pin(self.run(move |connection| {
+            connection
+                .prepare_cached(
+                    "UPDATE hookproof_inbox SET state = 'pending', attempts = 0, \
+                     next_attempt_at = ?1, last_error = NULL WHERE id = ?2 AND state = 'dead'",
+                )?
+                .execute(params![now_ms(), id])
+                .map(|changed| changed == 1)
+        }))
     }
 
     fn purge<'a>(&'a self, retention: Duration) -> StoreFuture<'a, u64> {
-        Box::pin(async move {
-            sqlx::query("DELETE FROM hookproof_inbox WHERE state = 'handled' AND handled_at < ?1")
-                .bind(now_ms() - ms(retention))
-                .execute(&self.pool)
-                .await
-                .map(|done| done.rows_affected())
-                .map_err(store_error)
-        })
+        Box::pin(self.run(move |connection| {
+            connection
+                .prepare_cached(
+                    "DELETE FROM hookproof_inbox WHERE state = 'handled' AND handled_at < ?1",
+                )?
+                .execute(params![now_ms() - ms(retention)])
+                .map(|deleted| deleted as u64)
+        }))
     }
 }
 
 impl fmt::Debug for SqliteInbox {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("SqliteInbox")
+            .field("path", &self.path)
             .field("table", &"hookproof_inbox")
             .finish_non_exhaustive()
     }
