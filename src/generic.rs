@@ -295,6 +295,12 @@ impl<T> Delivery for Notification<T> {
             Event::Typed(_) => None,
         }
     }
+
+    fn evidence_text(&self) -> String {
+        crate::Evidence::to_text(&Evidence {
+            message_id: self.message_id.clone(),
+        })
+    }
 }
 
 impl<V, T> Generic<V, T> {

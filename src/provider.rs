@@ -87,4 +87,13 @@ pub trait Delivery {
 
     /// The first item whose payload drifted from its model, if any.
     fn drifted(&self) -> Option<&Drifted>;
+
+    /// What the scheme established besides the key, as [`Evidence::to_text`] writes it (Cedar's
+    /// signed fields, a generic provider's message id): kept with a stored delivery, and read
+    /// back when it is handled. Empty for a provider that establishes nothing more.
+    ///
+    /// [`Evidence::to_text`]: crate::Evidence::to_text
+    fn evidence_text(&self) -> String {
+        String::new()
+    }
 }

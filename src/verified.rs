@@ -103,14 +103,10 @@ impl<'a, E> Verified<'a, E> {
     /// The owned record a parsed notification keeps (what [`Delivery::provenance`] returns).
     ///
     /// [`Delivery::provenance`]: crate::Delivery::provenance
-    pub fn provenance(&self) -> Provenance
-    where
-        E: Evidence,
-    {
+    pub fn provenance(&self) -> Provenance {
         Provenance {
             key_id: self.key_id.clone(),
             body: self.body.into(),
-            evidence: self.evidence.to_text(),
         }
     }
 }
@@ -131,8 +127,6 @@ impl<E: fmt::Debug> fmt::Debug for Verified<'_, E> {
 pub struct Provenance {
     key_id: KeyId,
     body: Arc<[u8]>,
-    /// What the scheme established, as text: kept with a stored delivery.
-    evidence: String,
 }
 
 impl Provenance {
@@ -144,11 +138,6 @@ impl Provenance {
     /// The body exactly as received.
     pub fn raw_body(&self) -> &[u8] {
         &self.body
-    }
-
-    /// What the scheme established besides the key, as [`Evidence::to_text`] wrote it.
-    pub fn evidence(&self) -> &str {
-        &self.evidence
     }
 
     /// The body, shared rather than copied.

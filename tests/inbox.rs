@@ -463,3 +463,51 @@ async fn the_actix_middleware_stores_into_the_inbox() {
         }
     }
 }
+
+/// What the scheme established is stored with the row and given back to the handler: a Cedar
+/// delivery handled from the inbox still says which fields its hash covered.
+#[tokio::test]
+async fn a_stored_cedar_delivery_keeps_its_signed_fields() {
+    use hookproof::cedar::{Cedar, Event};
+    use hookproof::testing::cedar;
+
+    let dir = TempDir::new("inbox-cedar");
+    let inbox = SqliteInbox::open(dir.path().join("inbox.db"))
+        .await
+        .unwrap();
+    inbox.migrate().await.unwrap();
+    let provider = || Cedar::new(Secret::new("cedar inbox").unwrap());
+    let receiver = Receiver::new(provider()).with_inbox(inbox.clone());
+    let body = cedar::sample("BusinessKycStatusChanged").unwrap().body;
+    let request = cedar::signed_request(&provider(), body).unwrap();
+    let reception = receiver
+        .accept(&request.headers, &request.body)
+        .await
+        .unwrap();
+    assert!(matches!(
+        reception,
+        hookproof::delivery::Reception::Stored(_)
+    ));
+
+    let seen = Arc::new(std::sync::Mutex::new(None));
+    let recorded = Arc::clone(&seen);
+    let worker = inbox.worker(provider(), move |handled| {
+        let notification = handled.notification;
+        let fields: Vec<String> = notification
+            .signed_fields
+            .iter()
+            .map(str::to_owned)
+            .collect();
+        let typed = matches!(notification.event, Event::BusinessKycStatusChanged(_));
+        *recorded.lock().unwrap() = Some((fields, typed, notification.idempotency_key()));
+        std::future::ready(Ok::<(), String>(()))
+    });
+    assert!(worker.run_once().await.unwrap());
+    let (fields, typed, key) = seen.lock().unwrap().take().unwrap();
+    assert_eq!(fields, ["id", "status"]);
+    assert!(typed);
+    assert_eq!(
+        key.unwrap().as_str(),
+        "BusinessKycStatusChanged:id=4:1234,status=5:VALID"
+    );
+}

@@ -361,4 +361,11 @@ impl Delivery for Notification {
     fn idempotency_key(&self) -> Option<IdempotencyKey> {
         self.idempotency_key()
     }
+
+    fn evidence_text(&self) -> String {
+        crate::Evidence::to_text(&Evidence {
+            signed_fields: self.signed_fields.clone(),
+            request_uuid: self.request_uuid.clone(),
+        })
+    }
 }

@@ -582,6 +582,7 @@ async fn file<N: Delivery>(
     let keys = notification.item_keys();
     let batch = keys.len() > 1;
     let provenance = notification.provenance();
+    let evidence = notification.evidence_text();
     let rows = keys
         .iter()
         .enumerate()
@@ -593,7 +594,7 @@ async fn file<N: Delivery>(
                 .map(|key| scoped_key(receipt.provider, &receipt.tenant, key.as_str())),
             item: batch.then_some(item as u32),
             key_id: receipt.key_id.as_str().to_owned(),
-            evidence: provenance.evidence().to_owned(),
+            evidence: evidence.clone(),
             body: provenance.shared_body(),
             drifted: notification.drifted().is_some(),
         })
