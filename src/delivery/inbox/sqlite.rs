@@ -175,7 +175,7 @@ struct Checkpointer {
 }
 
 impl Checkpointer {
-    const EVERY: Duration = Duration::from_millis(200);
+    const EVERY: Duration = Duration::from_millis(1000);
 
     fn start(path: &Path) -> Self {
         let (stop, stopped) = std::sync::mpsc::channel::<()>();
