@@ -128,7 +128,7 @@ impl PostgresInbox {
     /// own writes and "this row is handled" commit together, or not at all (an exactly-once
     /// effect). The row stays locked while the handler runs; a worker that dies releases it at
     /// once. A failure rolls the handler's writes back and records the attempt as
-    /// [`Worker`] does. `Ok(false)` when no row was due.
+    /// [`Worker`](super::Worker) does. `Ok(false)` when no row was due.
     pub async fn run_once_in_transaction<P, H, E>(
         &self,
         provider: &P,
