@@ -47,9 +47,8 @@ async fn handler(Webhook(_): Webhook<Platnova>) -> &'static str {
     "ok"
 }
 
-/// Serves `receiver` on a loopback port on a runtime of its own; the address and a stopper.
-fn serve(receiver: Receiver<Platnova>) -> (SocketAddr, tokio::sync::oneshot::Sender<()>) {
-    servers::serve_axum(Router::new().route("/", post(handler).layer(WebhookLayer::new(receiver))))
+fn app(receiver: Receiver<Platnova>) -> Router {
+    Router::new().route("/", post(handler).layer(WebhookLayer::new(receiver)))
 }
 
 /// The latencies of what `senders` sent to `address` in one round, posting new deliveries as
@@ -154,8 +153,14 @@ impl Rounds {
 
 /// `receiver` against the no-store receiver at `baseline`, in alternating rounds: its summary
 /// with the medians of the rounds' throughput ratios and of the latency it adds alone.
-fn compare(name: &str, baseline: SocketAddr, receiver: Receiver<Platnova>) -> serde_json::Value {
-    let (address, stop) = serve(receiver);
+/// `receiver` is served on `runtime`, the one its store was connected on, as in a service.
+fn compare(
+    name: &str,
+    baseline: SocketAddr,
+    runtime: &tokio::runtime::Runtime,
+    receiver: Receiver<Platnova>,
+) -> serde_json::Value {
+    let (address, stop) = servers::serve_axum_on(runtime.handle(), app(receiver));
     let (mut ours, mut theirs) = (Rounds::default(), Rounds::default());
     for round in 0..ROUNDS {
         theirs.round(baseline, &format!("{name}-baseline-{round}"));
@@ -195,13 +200,13 @@ fn compare(name: &str, baseline: SocketAddr, receiver: Receiver<Platnova>) -> se
 /// The median time of one claim on `store`: one round trip, measured as one sender makes the
 /// receiver make it: each claim's completion sent on (not awaited), and the next claim `gap`
 /// later (the time a request takes without a store), so that the store is as busy as it is
-/// then.
-fn claim_round_trip(store: &(impl IdempotencyStore + Clone + 'static), gap: Duration) -> f64 {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap();
+/// then. Runs on `runtime`, the one the store was connected on: a pooled connection opened on
+/// a runtime that has since shut down would fail the receiver's claims later.
+fn claim_round_trip(
+    runtime: &tokio::runtime::Runtime,
+    store: &(impl IdempotencyStore + Clone + 'static),
+    gap: Duration,
+) -> f64 {
     runtime.block_on(async {
         let mut times = Vec::new();
         for n in 0..2000 {
@@ -235,17 +240,18 @@ fn main() {
         .skip(1)
         .find(|argument| !argument.starts_with('-'));
     let wanted = |name: &str| only.as_deref().is_none_or(|only| name.contains(only));
-    let (baseline, stop_baseline) = serve(base());
+    let (baseline, stop_baseline) = servers::serve_axum(app(base()));
     // What one request takes with no store: the time between two claims under one sender.
     let gap = Duration::from_secs_f64(Rounds::alone_p50(&load(baseline, "gap", 1)) / 1e6);
     let mut results = serde_json::Map::new();
     let mut round_trips = serde_json::Map::new();
+    // The stores connect, and the receivers using them are served, on one runtime.
+    let connect = tokio::runtime::Runtime::new().unwrap();
     if wanted("memory store") {
         let store = MemoryStore::new(10_000_000);
-        let summary = compare("memory store", baseline, base().with_store(store));
+        let summary = compare("memory store", baseline, &connect, base().with_store(store));
         results.insert("memory".into(), summary);
     }
-    let connect = tokio::runtime::Runtime::new().unwrap();
     let sqlite_dir = servers::TempDir::new("bench-inbox");
     if wanted("sqlite inbox") {
         let sqlite = connect.block_on(async {
@@ -255,7 +261,12 @@ fn main() {
             inbox.migrate().await.unwrap();
             inbox
         });
-        let summary = compare("sqlite inbox", baseline, base().with_inbox(sqlite));
+        let summary = compare(
+            "sqlite inbox",
+            baseline,
+            &connect,
+            base().with_inbox(sqlite),
+        );
         results.insert("sqlite_inbox".into(), summary);
     }
     if wanted("redis store")
@@ -264,9 +275,17 @@ fn main() {
         let store = connect
             .block_on(RedisStore::connect(&server.url()))
             .unwrap();
-        round_trips.insert("redis".into(), claim_round_trip(&store, gap).into());
-        let summary = compare("redis store", baseline, base().with_store(store));
+        let summary = compare(
+            "redis store",
+            baseline,
+            &connect,
+            base().with_store(store.clone()),
+        );
         results.insert("redis".into(), summary);
+        round_trips.insert(
+            "redis".into(),
+            claim_round_trip(&connect, &store, gap).into(),
+        );
     }
     if (wanted("postgres store") || wanted("postgres inbox"))
         && let Some(server) = servers::PostgresServer::start()
@@ -277,9 +296,17 @@ fn main() {
                 store.migrate().await.unwrap();
                 store
             });
-            round_trips.insert("postgres".into(), claim_round_trip(&store, gap).into());
-            let summary = compare("postgres store", baseline, base().with_store(store));
+            let summary = compare(
+                "postgres store",
+                baseline,
+                &connect,
+                base().with_store(store.clone()),
+            );
             results.insert("postgres".into(), summary);
+            round_trips.insert(
+                "postgres".into(),
+                claim_round_trip(&connect, &store, gap).into(),
+            );
         }
         if wanted("postgres inbox") {
             let inbox = connect.block_on(async {
@@ -287,7 +314,12 @@ fn main() {
                 inbox.migrate().await.unwrap();
                 inbox
             });
-            let summary = compare("postgres inbox", baseline, base().with_inbox(inbox));
+            let summary = compare(
+                "postgres inbox",
+                baseline,
+                &connect,
+                base().with_inbox(inbox),
+            );
             results.insert("postgres_inbox".into(), summary);
         }
     }

@@ -33,6 +33,8 @@ mod memory;
 pub(crate) mod observe;
 #[cfg(feature = "postgres")]
 mod postgres;
+#[cfg(feature = "postgres")]
+mod postgres_pool;
 mod receiver;
 mod reception;
 #[cfg(feature = "redis")]

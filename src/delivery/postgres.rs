@@ -1,12 +1,11 @@
 //! Delivery claims in PostgreSQL, for receivers whose instances already share a database.
 
 use std::fmt;
-use std::str::FromStr;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
-use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
+use sqlx::PgPool;
 
 use super::store::{
     Claim, ClaimToken, IdempotencyStore, StoreError, StoreFuture, new_token, spawn_on_runtime,
@@ -15,13 +14,15 @@ use super::store::{
 /// Claims and handled keys in a PostgreSQL table, `hookproof_deliveries`, created by
 /// [`migrate`](Self::migrate).
 ///
-/// The connection is an sqlx pool: a connection that broke (the server restarted) is replaced
-/// by a new one on the next use, a connection is awaited at most [`TIMEOUT`](Self::TIMEOUT) and
-/// a statement runs at most as long, so a store failure is prompt and follows the receiver's
-/// [`WhenStoreFails`](super::WhenStoreFails). Claiming is one statement (an
-/// `INSERT … ON CONFLICT DO UPDATE` that takes a row only when it is free or its lease ran out);
-/// completing and giving up are owner-checked `UPDATE` and `DELETE` statements. Rows past their
-/// retention are deleted now and then as claims come in, or by [`purge`](Self::purge).
+/// The connection is an sqlx pool of up to 16 connections. A connection that broke (the server
+/// restarted) is replaced: one idle for a tenth of a second or more is checked before it is
+/// used, and one the restart caught in use fails its statement. A connection is awaited at most
+/// [`TIMEOUT`](Self::TIMEOUT) and a statement runs at most as long, so a store failure is prompt
+/// and follows the receiver's [`WhenStoreFails`](super::WhenStoreFails). Claiming is one
+/// statement (an `INSERT … ON CONFLICT DO UPDATE` that takes a row only when it is free or its
+/// lease ran out); completing and giving up are owner-checked `UPDATE` and `DELETE` statements.
+/// Rows past their retention are deleted now and then as claims come in, or by
+/// [`purge`](Self::purge).
 ///
 /// ```no_run
 /// use hookproof::delivery::PostgresStore;
@@ -94,16 +95,7 @@ impl PostgresStore {
     /// Connects to the database at `url` (`postgres://user:password@host:port/database`) with a
     /// pool of up to 16 connections.
     pub async fn connect(url: &str) -> Result<Self, StoreError> {
-        let timeout = Self::TIMEOUT.as_millis().to_string();
-        let options = PgConnectOptions::from_str(url)
-            .map_err(StoreError::new)?
-            .options([("statement_timeout", timeout.as_str())]);
-        let pool = PgPoolOptions::new()
-            .max_connections(16)
-            .acquire_timeout(Self::TIMEOUT)
-            .connect_with(options)
-            .await
-            .map_err(StoreError::new)?;
+        let pool = super::postgres_pool::connect(url, Self::TIMEOUT).await?;
         Ok(Self::from_pool(pool))
     }
 

@@ -4,11 +4,10 @@ use std::collections::HashSet;
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
-use std::str::FromStr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions, PgRow};
+use sqlx::postgres::{PgPool, PgRow};
 use sqlx::{Postgres, Row, Transaction};
 
 use super::batch::Batcher;
@@ -92,16 +91,7 @@ impl PostgresInbox {
 
     /// Connects to the database at `url` with a pool of up to 16 connections.
     pub async fn connect(url: &str) -> Result<Self, StoreError> {
-        let timeout = Self::TIMEOUT.as_millis().to_string();
-        let options = PgConnectOptions::from_str(url)
-            .map_err(store_error)?
-            .options([("statement_timeout", timeout.as_str())]);
-        let pool = PgPoolOptions::new()
-            .max_connections(16)
-            .acquire_timeout(Self::TIMEOUT)
-            .connect_with(options)
-            .await
-            .map_err(store_error)?;
+        let pool = crate::delivery::postgres_pool::connect(url, Self::TIMEOUT).await?;
         Ok(Self::from_pool(pool))
     }
 
