@@ -2,6 +2,8 @@
 
 use std::fmt;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
@@ -17,9 +19,11 @@ use crate::delivery::store::{StoreError, StoreFuture};
 /// round takes everything that arrived while the last one ran (deliveries of many requests, the
 /// workers' takes and results) into one transaction and one commit, and answers only once that
 /// commit is on disk (WAL, `synchronous = FULL`). Each operation runs in a savepoint of its
-/// own, so one that fails fails alone. It is written with rusqlite, called directly on that
-/// thread: sqlx's SQLite driver hands every statement to a thread of its own and back, which
-/// cost this inbox half its throughput for nothing a single writer needs.
+/// own, so one that fails fails alone. Another thread copies the WAL into the database every
+/// second; the WAL starts over, and its file is cut back to 64 MiB, even under a load that
+/// never pauses. It is written with rusqlite, called directly on the writer thread: sqlx's
+/// SQLite driver hands every statement to a thread of its own and back, which cost this inbox
+/// half its throughput for nothing a single writer needs.
 ///
 /// ```no_run
 /// use hookproof::delivery::inbox::{Inbox, SqliteInbox};
@@ -104,7 +108,7 @@ impl SqliteInbox {
                 Ok(connection) => {
                     let checkpointer = Checkpointer::start(&thread_path);
                     let _ = opened.send(Ok(()));
-                    write_rounds(connection, queue);
+                    write_rounds(connection, queue, &checkpointer);
                     drop(checkpointer);
                 }
                 Err(error) => {
@@ -164,21 +168,36 @@ fn open_connection(path: &Path) -> rusqlite::Result<Connection> {
     connection.pragma_update(None, "synchronous", "FULL")?;
     // The checkpointer copies the WAL into the database, off the writer's path.
     connection.pragma_update(None, "wal_autocheckpoint", 0)?;
+    // A WAL that grew under load is cut back to this size when it starts over.
+    connection.pragma_update(None, "journal_size_limit", Checkpointer::WAL_KEPT_BYTES)?;
     Ok(connection)
 }
 
 /// Copies the WAL back into the database file every [`Checkpointer::EVERY`] on a connection
 /// and a thread of its own, so that a round never waits for it (a checkpoint runs beside a
 /// writer in WAL mode); stops when dropped.
+///
+/// The WAL starts over only once a checkpoint has copied all of it, which one running beside a
+/// writer that never pauses never does: the WAL would grow for as long as the load lasts. So
+/// when the WAL it found was long, the writer copies the rest itself between two rounds (a
+/// short pause: only what was written during this checkpoint is left), and the WAL starts over
+/// at the next commit.
 struct Checkpointer {
     _stop: std::sync::mpsc::Sender<()>,
+    wal_is_long: Arc<AtomicBool>,
 }
 
 impl Checkpointer {
     const EVERY: Duration = Duration::from_millis(1000);
+    /// A WAL of more frames than this (about 16 MiB of 4 KiB pages) is made to start over.
+    const LONG_WAL_FRAMES: i64 = 4096;
+    /// The WAL file is cut back to this when it starts over.
+    const WAL_KEPT_BYTES: i64 = 64 << 20;
 
     fn start(path: &Path) -> Self {
         let (stop, stopped) = std::sync::mpsc::channel::<()>();
+        let wal_is_long = Arc::new(AtomicBool::new(false));
+        let flag = Arc::clone(&wal_is_long);
         let path = path.to_path_buf();
         // Without the thread (it could not start), SQLite checkpoints when the WAL is
         // next opened; the WAL grows meanwhile.
@@ -192,18 +211,41 @@ impl Checkpointer {
                     stopped.recv_timeout(Self::EVERY)
                 {
                     // A failed checkpoint is tried again at the next tick: the WAL only grows.
-                    let _ = connection.execute_batch("PRAGMA wal_checkpoint(PASSIVE)");
+                    if let Ok(frames) = checkpoint(&connection) {
+                        flag.store(frames > Self::LONG_WAL_FRAMES, Ordering::Relaxed);
+                    }
                 }
-                let _ = connection.execute_batch("PRAGMA wal_checkpoint(PASSIVE)");
+                let _ = checkpoint(&connection);
             });
         drop(started);
-        Self { _stop: stop }
+        Self {
+            _stop: stop,
+            wal_is_long,
+        }
+    }
+
+    /// Called by the writer between rounds: copies what is left of a long WAL.
+    fn finish_long_wal(&self, writer: &Connection) {
+        if self.wal_is_long.swap(false, Ordering::Relaxed) {
+            // Busy (the checkpointer is at it again) or failed: the next tick says so again.
+            let _ = checkpoint(writer);
+        }
     }
 }
 
+/// A passive checkpoint: copies what it can without waiting for anyone; the WAL's length in
+/// frames.
+fn checkpoint(connection: &Connection) -> rusqlite::Result<i64> {
+    connection.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |row| row.get(1))
+}
+
 /// The writer: a round is every job waiting, in one transaction, each job in a savepoint; the
-/// answers go out after the commit.
-fn write_rounds(mut connection: Connection, mut queue: mpsc::Receiver<Job>) {
+/// answers go out after the commit, and then a long WAL is cut short.
+fn write_rounds(
+    mut connection: Connection,
+    mut queue: mpsc::Receiver<Job>,
+    checkpointer: &Checkpointer,
+) {
     while let Some(first) = queue.blocking_recv() {
         let mut round = vec![first];
         while round.len() < SqliteInbox::MAX_ROUND {
@@ -245,6 +287,7 @@ fn write_rounds(mut connection: Connection, mut queue: mpsc::Receiver<Job>) {
                     .and(closed.as_ref().map(drop).map_err(String::as_str)),
             );
         }
+        checkpointer.finish_long_wal(&connection);
     }
 }
 
