@@ -7,10 +7,10 @@
 //! Each delivery is new (its own transaction reference), so each is claimed, handled and
 //! completed, or stored. A shared 2-core machine's speed drifts by half within a minute, so each
 //! configuration is measured in alternating rounds with the no-store receiver, both serving at
-//! once: the ratios are the medians of the rounds' ratios. Beside them, one claim's round trip
-//! to Redis and to PostgreSQL, made as one sender makes the receiver make it: the latency a
-//! store may add to a response is one such round trip (the claim; completing happens after the
-//! response is sent). Results go to `target/criterion/receiver/hookproof.json`;
+//! once: the ratios are the medians of the rounds' ratios. After each round of Redis and
+//! PostgreSQL, one claim's round trip, timed as one sender makes the receiver make it: the
+//! latency a store may add to a response is one such round trip (the claim; completing happens
+//! after the response is sent), and the rounds' median says how many it adds. Results go to `target/criterion/receiver/hookproof.json`;
 //! `python3 benches/summary.py` prints them with the rest.
 //!
 //! `cargo bench -p hookproof-integration --bench receiver` (add `-- inbox`, or any other word
@@ -35,7 +35,11 @@ use hookproof::testing::platnova::{sample, signed_request};
 use hookproof::{Receiver, Secret};
 
 const SENDERS: usize = 64;
-const ROUNDS: usize = 7;
+const ROUNDS: usize = 9;
+/// Claims timed after each round of a store's receiver.
+const CLAIMS_TIMED: usize = 300;
+/// Every timed claim's key is new.
+static KEYS: AtomicU64 = AtomicU64::new(0);
 const WARM_UP: Duration = Duration::from_millis(150);
 const ROUND: Duration = Duration::from_millis(700);
 
@@ -154,17 +158,22 @@ impl Rounds {
 /// `receiver` against the no-store receiver at `baseline`, in alternating rounds: its summary
 /// with the medians of the rounds' throughput ratios and of the latency it adds alone.
 /// `receiver` is served on `runtime`, the one its store was connected on, as in a service.
+/// `round_trip`, for a store with one, times a claim after each round, so that the latency the
+/// store adds is set against a round trip measured when the machine ran at the same speed.
 fn compare(
     name: &str,
     baseline: SocketAddr,
     runtime: &tokio::runtime::Runtime,
     receiver: Receiver<Platnova>,
+    round_trip: Option<&dyn Fn() -> f64>,
 ) -> serde_json::Value {
     let (address, stop) = servers::serve_axum_on(runtime.handle(), app(receiver));
     let (mut ours, mut theirs) = (Rounds::default(), Rounds::default());
+    let mut round_trips = Vec::new();
     for round in 0..ROUNDS {
         theirs.round(baseline, &format!("{name}-baseline-{round}"));
         ours.round(address, &format!("{name}-{round}"));
+        round_trips.extend(round_trip.map(|measure| measure()));
     }
     let _ = stop.send(());
     let ratio = median(
@@ -174,13 +183,13 @@ fn compare(
             .map(|(ours, theirs)| Rounds::per_second(ours) / Rounds::per_second(theirs))
             .collect(),
     );
-    let added = median(
-        ours.alone
-            .iter()
-            .zip(&theirs.alone)
-            .map(|(ours, theirs)| Rounds::alone_p50(ours) - Rounds::alone_p50(theirs))
-            .collect(),
-    );
+    let added_per_round: Vec<f64> = ours
+        .alone
+        .iter()
+        .zip(&theirs.alone)
+        .map(|(ours, theirs)| Rounds::alone_p50(ours) - Rounds::alone_p50(theirs))
+        .collect();
+    let added = median(added_per_round.clone());
     let mut summary = ours.summary();
     let baseline = theirs.summary();
     println!(
@@ -191,6 +200,22 @@ fn compare(
         summary["p50_us"].as_f64().unwrap(),
         summary["p99_us"].as_f64().unwrap(),
     );
+    if !round_trips.is_empty() {
+        let trip = median(round_trips.clone());
+        let per_trip = median(
+            added_per_round
+                .iter()
+                .zip(&round_trips)
+                .map(|(added, trip)| added / trip)
+                .collect(),
+        );
+        println!(
+            "receiver/{name:<15} one claim round trip {trip:.0} µs; alone it adds {per_trip:.2} \
+             round trips (median of the rounds)"
+        );
+        summary["claim_round_trip_us"] = trip.into();
+        summary["added_per_round_trip"] = per_trip.into();
+    }
     summary["paired_ratio"] = ratio.into();
     summary["alone_added_us"] = added.into();
     summary["baseline"] = baseline;
@@ -209,8 +234,8 @@ fn claim_round_trip(
 ) -> f64 {
     runtime.block_on(async {
         let mut times = Vec::new();
-        for n in 0..2000 {
-            let key = format!("round-trip-{n}");
+        for _ in 0..CLAIMS_TIMED {
+            let key = format!("round-trip-{}", KEYS.fetch_add(1, Ordering::Relaxed));
             let started = Instant::now();
             let claim = store.claim(&key, Duration::from_secs(60)).await.unwrap();
             times.push(started.elapsed().as_secs_f64() * 1e6);
@@ -226,9 +251,7 @@ fn claim_round_trip(
             });
             std::thread::sleep(gap);
         }
-        let median = median(times);
-        println!("claim round trip: {median:.0} µs");
-        median
+        median(times)
     })
 }
 
@@ -244,12 +267,17 @@ fn main() {
     // What one request takes with no store: the time between two claims under one sender.
     let gap = Duration::from_secs_f64(Rounds::alone_p50(&load(baseline, "gap", 1)) / 1e6);
     let mut results = serde_json::Map::new();
-    let mut round_trips = serde_json::Map::new();
     // The stores connect, and the receivers using them are served, on one runtime.
     let connect = tokio::runtime::Runtime::new().unwrap();
     if wanted("memory store") {
         let store = MemoryStore::new(10_000_000);
-        let summary = compare("memory store", baseline, &connect, base().with_store(store));
+        let summary = compare(
+            "memory store",
+            baseline,
+            &connect,
+            base().with_store(store),
+            None,
+        );
         results.insert("memory".into(), summary);
     }
     let sqlite_dir = servers::TempDir::new("bench-inbox");
@@ -266,6 +294,7 @@ fn main() {
             baseline,
             &connect,
             base().with_inbox(sqlite),
+            None,
         );
         results.insert("sqlite_inbox".into(), summary);
     }
@@ -280,12 +309,9 @@ fn main() {
             baseline,
             &connect,
             base().with_store(store.clone()),
+            Some(&|| claim_round_trip(&connect, &store, gap)),
         );
         results.insert("redis".into(), summary);
-        round_trips.insert(
-            "redis".into(),
-            claim_round_trip(&connect, &store, gap).into(),
-        );
     }
     if (wanted("postgres store") || wanted("postgres inbox"))
         && let Some(server) = servers::PostgresServer::start()
@@ -301,12 +327,9 @@ fn main() {
                 baseline,
                 &connect,
                 base().with_store(store.clone()),
+                Some(&|| claim_round_trip(&connect, &store, gap)),
             );
             results.insert("postgres".into(), summary);
-            round_trips.insert(
-                "postgres".into(),
-                claim_round_trip(&connect, &store, gap).into(),
-            );
         }
         if wanted("postgres inbox") {
             let inbox = connect.block_on(async {
@@ -319,6 +342,7 @@ fn main() {
                 baseline,
                 &connect,
                 base().with_inbox(inbox),
+                None,
             );
             results.insert("postgres_inbox".into(), summary);
         }
@@ -333,6 +357,6 @@ fn main() {
     );
     let directory = target.join("criterion").join("receiver");
     std::fs::create_dir_all(&directory).unwrap();
-    let json = serde_json::json!({ "results": results, "claim_round_trip_us": round_trips });
+    let json = serde_json::json!({ "results": results });
     std::fs::write(directory.join("hookproof.json"), json.to_string()).unwrap();
 }
