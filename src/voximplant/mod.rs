@@ -119,36 +119,49 @@ pub struct Account {
     pub currency: Option<String>,
 }
 
-impl Account {
-    /// The members of a callback that are account fields.
-    const MEMBERS: [&'static str; 7] = [
-        "account_name",
-        "account_email",
-        "language_code",
-        "account_first_name",
-        "account_last_name",
-        "balance",
-        "currency",
-    ];
+/// A callback's account members, raw as read with it: verifying needs none of them, and they
+/// are read leniently once the hash is checked (a malformed one is `None`, so that it never
+/// fails a verified callback).
+#[derive(Default)]
+struct AccountMembers<'a> {
+    name: Option<&'a RawValue>,
+    email: Option<&'a RawValue>,
+    language_code: Option<&'a RawValue>,
+    first_name: Option<&'a RawValue>,
+    last_name: Option<&'a RawValue>,
+    balance: Option<&'a RawValue>,
+    currency: Option<&'a RawValue>,
+}
 
-    /// Reads the account fields among a callback's members, leniently.
-    fn read(members: &BTreeMap<Cow<'_, str>, &RawValue>) -> Self {
-        let text = |key: &str| {
-            members
-                .get(key)
-                .and_then(|raw| json::scalar_text(raw))
-                .map(Cow::into_owned)
+impl<'de> AccountMembers<'de> {
+    /// Reads `key`'s value when it is an account member; `Ok(false)` for any other key.
+    fn read<A: MapAccess<'de>>(&mut self, key: &str, map: &mut A) -> Result<bool, A::Error> {
+        let (slot, field) = match key {
+            "account_name" => (&mut self.name, "account_name"),
+            "account_email" => (&mut self.email, "account_email"),
+            "language_code" => (&mut self.language_code, "language_code"),
+            "account_first_name" => (&mut self.first_name, "account_first_name"),
+            "account_last_name" => (&mut self.last_name, "account_last_name"),
+            "balance" => (&mut self.balance, "balance"),
+            "currency" => (&mut self.currency, "currency"),
+            _ => return Ok(false),
         };
-        Self {
-            name: text("account_name"),
-            email: text("account_email"),
-            language_code: text("language_code"),
-            first_name: text("account_first_name"),
-            last_name: text("account_last_name"),
-            balance: members
-                .get("balance")
+        set_once(slot, field, map.next_value()?)?;
+        Ok(true)
+    }
+
+    fn into_account(self) -> Account {
+        let text = |raw: Option<&RawValue>| raw.and_then(json::scalar_text).map(Cow::into_owned);
+        Account {
+            name: text(self.name),
+            email: text(self.email),
+            language_code: text(self.language_code),
+            first_name: text(self.first_name),
+            last_name: text(self.last_name),
+            balance: self
+                .balance
                 .and_then(|raw| serde_json::from_str(raw.get()).ok()),
-            currency: text("currency"),
+            currency: text(self.currency),
         }
     }
 }
@@ -413,7 +426,8 @@ struct Head<'a> {
     account_id: Option<Number<'a>>,
     hash: Option<Cow<'a, str>>,
     callback_type: Option<Cow<'a, str>>,
-    /// Every other member, the account fields and the data among them.
+    account: AccountMembers<'a>,
+    /// Every other member, the data among them.
     members: BTreeMap<Cow<'a, str>, &'a RawValue>,
 }
 
@@ -442,6 +456,7 @@ impl<'de> Envelope<'de> for Head<'de> {
                 "type",
                 map.next_value::<Str<'de>>()?.0,
             ),
+            _ if self.account.read(&key, map)? => Ok(()),
             _ => match self.members.entry(key) {
                 Entry::Vacant(member) => {
                     member.insert(map.next_value()?);
@@ -495,7 +510,7 @@ impl<'a> Head<'a> {
         Ok(Callback {
             callback_id: self.callback_id.map_or(0, |id| id.value),
             account_id: self.account_id(),
-            account: Account::read(&self.members),
+            account: self.account.into_account(),
             data,
         })
     }
@@ -508,7 +523,6 @@ impl<'a> Head<'a> {
             let members = self
                 .members
                 .iter()
-                .filter(|(key, _)| !Account::MEMBERS.contains(&key.as_ref()))
                 .map(|(key, value)| {
                     json::check_depth_of(value)?;
                     Ok((key.clone().into_owned(), (*value).to_owned()))
@@ -543,9 +557,14 @@ impl<'a> Head<'a> {
 /// hash does not cover a callback's data, so a batch repeating a captured callback with other
 /// data would otherwise reach the handler twice under one idempotency key.
 fn require_distinct(callbacks: &[Head<'_>]) -> Result<(), Error> {
-    let mut seen = std::collections::HashMap::with_capacity(callbacks.len());
     for (index, head) in callbacks.iter().enumerate() {
         head.require(index)?;
+    }
+    if callbacks.len() < 2 {
+        return Ok(());
+    }
+    let mut seen = std::collections::HashMap::with_capacity(callbacks.len());
+    for (index, head) in callbacks.iter().enumerate() {
         let identity = (head.account_id(), head.callback_id.map_or(0, |id| id.value));
         if let Some(first) = seen.insert(identity, index) {
             return Err(Error::repeated_item(index, first));
