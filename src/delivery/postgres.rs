@@ -24,6 +24,10 @@ use super::store::{
 /// Rows past their retention are deleted now and then as claims come in, or by
 /// [`purge`](Self::purge).
 ///
+/// Connect on the tokio runtime that serves the receiver: sqlx drives each connection on
+/// the runtime that opened it, and one opened on a runtime since shut down fails its
+/// statements.
+///
 /// ```no_run
 /// use hookproof::delivery::PostgresStore;
 /// use hookproof::{Receiver, Secret, platnova::Platnova};

@@ -22,6 +22,10 @@ use crate::provider::Provider;
 /// never hold the same row. With [`run_once_in_transaction`](Self::run_once_in_transaction) a
 /// handler's own writes and "this row is handled" commit together.
 ///
+/// Connect on the tokio runtime that serves the receiver: sqlx drives each connection on
+/// the runtime that opened it, and one opened on a runtime since shut down fails its
+/// statements.
+///
 /// ```no_run
 /// use hookproof::delivery::inbox::PostgresInbox;
 /// use hookproof::{Receiver, Secret, platnova::Platnova};
