@@ -1,7 +1,12 @@
 //! Any provider: the Standard Webhooks scheme, checked against the spec's example and both ways
 //! against the `standardwebhooks` crate; the generic provider through a receiver, a store and a
-//! real axum layer; and a provider implemented outside the crate without `dangerous`.
+//! real axum layer and a durable inbox; and a provider implemented outside the crate without
+//! `dangerous`.
 
+#[path = "support/servers.rs"]
+mod servers;
+
+use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use axum::Router;
@@ -400,4 +405,37 @@ fn a_provider_of_your_own_needs_no_dangerous() {
             .kind(),
         ErrorKind::SignatureMismatch
     );
+}
+
+/// The generic provider gets the durable inbox as a built-in one does: stored once before the
+/// 200, a retry acknowledged without a second row, and handled typed from the store.
+#[tokio::test]
+async fn a_generic_provider_gets_the_inbox() {
+    use hookproof::delivery::Reception;
+    use hookproof::delivery::inbox::{Inbox, SqliteInbox};
+
+    let dir = servers::TempDir::new("generic-inbox");
+    let inbox = SqliteInbox::open(dir.path().join("inbox.db"))
+        .await
+        .unwrap();
+    inbox.migrate().await.unwrap();
+    let receiver = Receiver::new(billing()).with_inbox(inbox.clone());
+    let body = br#"{"type":"invoice.paid","data":{"id":"in_1","amount":"12.50"}}"#;
+    let request = signed_request(&billing(), &body[..]).unwrap();
+    let first = receiver.accept(&request.headers, &request.body).await;
+    assert!(matches!(first, Ok(Reception::Stored(_))));
+    let retry = receiver.accept(&request.headers, &request.body).await;
+    assert!(matches!(retry, Ok(Reception::Duplicate(_))));
+
+    let handled = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let recorded = Arc::clone(&handled);
+    let worker = inbox.worker(billing(), move |row| {
+        if let Event::Typed(Billing::InvoicePaid { id, amount }) = row.notification.event {
+            recorded.lock().unwrap().push(format!("{id} {amount}"));
+        }
+        std::future::ready(Ok::<(), String>(()))
+    });
+    assert!(worker.run_once().await.unwrap());
+    assert!(!worker.run_once().await.unwrap(), "one row only");
+    assert_eq!(*handled.lock().unwrap(), ["in_1 12.50"]);
 }
