@@ -25,6 +25,10 @@
 //! | while a worker handles the row | the row's lease runs out and another worker handles it again |
 //! | after the handler succeeded, before the row is marked | the row is handled again after its lease (handlers must be idempotent, or, with PostgreSQL, commit their writes with the row: [`PostgresInbox::run_once_in_transaction`]) |
 //!
+//! A store that cannot record an outcome (a database restarting, another process holding
+//! SQLite's lock) is asked again while the row's lease holds: a lease longer than the slowest
+//! handling is what keeps a row from being handled twice.
+//!
 //! Stores: [`SqliteInbox`] (feature `sqlite`: a file, no server) and [`PostgresInbox`]
 //! (feature `postgres`: several instances).
 

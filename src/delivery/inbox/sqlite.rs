@@ -162,7 +162,7 @@ impl SqliteInbox {
 
 fn open_connection(path: &Path) -> rusqlite::Result<Connection> {
     let connection = Connection::open(path)?;
-    connection.busy_timeout(SqliteInbox::TIMEOUT)?;
+    connection.busy_handler(Some(wait_for_the_write_lock))?;
     connection.pragma_update(None, "journal_mode", "WAL")?;
     // FULL: a commit is on disk (the WAL synced) before the request is answered.
     connection.pragma_update(None, "synchronous", "FULL")?;
@@ -171,6 +171,18 @@ fn open_connection(path: &Path) -> rusqlite::Result<Connection> {
     // A WAL that grew under load is cut back to this size when it starts over.
     connection.pragma_update(None, "journal_size_limit", Checkpointer::WAL_KEPT_BYTES)?;
     Ok(connection)
+}
+
+/// How often a writer waiting for another process's write lock tries again.
+const LOCK_POLL: Duration = Duration::from_millis(1);
+
+/// Waits [`SqliteInbox::TIMEOUT`] for another process's write lock, trying again every
+/// [`LOCK_POLL`]. SQLite's own wait sleeps up to 100 ms between tries and keeps missing the
+/// moments a busy writer lets go: behind another process's steady stream of rounds, a writer
+/// waited seconds, longer than a worker's lease.
+fn wait_for_the_write_lock(tries: i32) -> bool {
+    std::thread::sleep(LOCK_POLL);
+    u128::from(tries.unsigned_abs()) < SqliteInbox::TIMEOUT.as_millis() / LOCK_POLL.as_millis()
 }
 
 /// Copies the WAL back into the database file every [`Checkpointer::EVERY`] on a connection

@@ -5,11 +5,11 @@ use std::fmt;
 use std::future::Future;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use super::{Inbox, StoredDelivery};
 use crate::delivery::reception::Receipt;
-use crate::delivery::store::StoreError;
+use crate::delivery::store::{StoreError, StoreFuture};
 use crate::provider::{Delivery, Provider};
 use crate::secret::KeyId;
 use crate::verified::{Evidence, Verified};
@@ -164,7 +164,12 @@ where
     }
 
     /// Takes one due row and handles it; `Ok(false)` when none was due.
+    ///
+    /// The outcome is recorded at once; a store that cannot record it (another process holding
+    /// SQLite's lock, a database restarting) is asked again while the row's lease holds, so that
+    /// a handled row is not handled again when its lease runs out.
     pub async fn run_once(&self) -> Result<bool, StoreError> {
+        let lease_ends = Instant::now() + self.lease;
         let Some(row) = self
             .inbox
             .take(self.provider.name(), &self.name, self.lease)
@@ -183,12 +188,17 @@ where
             Err(error) => Err(error),
         };
         match outcome {
-            Ok(()) => self.inbox.handled(id, &self.name).await?,
+            Ok(()) => {
+                record_within(lease_ends, || self.inbox.handled(id, &self.name)).await?;
+            }
             Err(error) => {
                 let retry_in = self.retry.wait(attempt, id as u64 ^ u64::from(attempt));
-                self.inbox.failed(id, &self.name, &error, retry_in).await?
+                record_within(lease_ends, || {
+                    self.inbox.failed(id, &self.name, &error, retry_in)
+                })
+                .await?;
             }
-        };
+        }
         Ok(true)
     }
 
@@ -222,6 +232,26 @@ where
 
     fn parse(&self, row: StoredDelivery) -> Result<Handled<P::Notification>, String> {
         parse_stored(&*self.provider, row)
+    }
+}
+
+/// Runs `record` until the store answers, waiting a little longer after each failure, while
+/// there is time before `lease_ends`; the last error once there is not.
+async fn record_within<'a>(
+    lease_ends: Instant,
+    mut record: impl FnMut() -> StoreFuture<'a, bool>,
+) -> Result<bool, StoreError> {
+    const FIRST_WAIT: Duration = Duration::from_millis(10);
+    const MAX_WAIT: Duration = Duration::from_secs(1);
+    let mut wait = FIRST_WAIT;
+    loop {
+        match record().await {
+            Err(_) if Instant::now() + wait < lease_ends => {
+                tokio::time::sleep(wait).await;
+                wait = (wait * 2).min(MAX_WAIT);
+            }
+            answer => return answer,
+        }
     }
 }
 
