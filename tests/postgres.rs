@@ -54,12 +54,13 @@ fn guarantees_on_a_real_postgres() {
     let contract = store();
     client.block_on(async {
         let store = contract;
-        let lease = Duration::from_millis(200);
+        // Wide enough that a busy machine does not let it lapse between the first two claims.
+        let lease = Duration::from_millis(1000);
         let Claim::Claimed { token, .. } = store.claim("k", lease).await.unwrap() else {
             panic!()
         };
         assert_eq!(store.claim("k", lease).await.unwrap(), Claim::InProgress);
-        tokio::time::sleep(Duration::from_millis(300)).await;
+        tokio::time::sleep(Duration::from_millis(1100)).await;
         let Claim::Claimed {
             token: retry,
             taken_over,

@@ -140,7 +140,8 @@ async fn two_tenants_with_the_same_event_are_two_deliveries() {
 async fn a_rotation_at_the_source_takes_effect_within_the_ttl_or_at_once() {
     let source = Source::default();
     source.set("acme", &[("old", "old secret"), ("new", "new secret")]);
-    let ttl = Duration::from_millis(300);
+    // Wide enough that a busy machine does not let it run out before the third request.
+    let ttl = Duration::from_millis(1000);
     let receiver = receiver(&source, ttl);
     let app = axum_app(receiver.clone());
     // The overlap: both secrets verify.
@@ -158,7 +159,7 @@ async fn a_rotation_at_the_source_takes_effect_within_the_ttl_or_at_once() {
         post_axum(&app, "acme", "old secret", "R-3").await.0,
         StatusCode::OK
     );
-    tokio::time::sleep(ttl + Duration::from_millis(100)).await;
+    tokio::time::sleep(ttl + Duration::from_millis(200)).await;
     assert_eq!(
         post_axum(&app, "acme", "old secret", "R-4").await.0,
         StatusCode::UNAUTHORIZED

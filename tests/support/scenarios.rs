@@ -256,11 +256,15 @@ pub async fn every_row(address: SocketAddr, ledger: &Ledger) {
 
     // A slow handler that then fails: a retry meanwhile is told to come back, never 200.
     let slow = Outgoing::platnova("pn_test", "ROW-SLOW");
+    let attempts_before = ledger.attempts();
     let first = {
         let (client, slow) = (client.clone(), slow.clone());
-        tokio::spawn(async move { post(&client, address, &slow, "slow-fail:300").await })
+        tokio::spawn(async move { post(&client, address, &slow, "slow-fail:1000").await })
     };
-    tokio::time::sleep(Duration::from_millis(50)).await;
+    // The retry goes out once the first attempt's handler runs (so it holds the claim).
+    while ledger.attempts() == attempts_before {
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
     let meanwhile = post(&client, address, &slow, "ok").await.unwrap();
     assert_eq!(meanwhile.status, 409, "{meanwhile:?}");
     assert!(meanwhile.retry_after.is_some());
