@@ -110,7 +110,8 @@ impl StoreError {
 
 impl fmt::Display for StoreError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "the idempotency store did not answer: {}", self.0)
+        // Shared by the claim stores and the inboxes: it names neither.
+        write!(f, "the store did not answer: {}", self.0)
     }
 }
 
@@ -150,5 +151,19 @@ pub(crate) fn spawn_on_runtime(work: StoreFuture<'static, bool>) {
             });
         }
         Err(_) => crate::delivery::observe::no_runtime(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_store_error_names_no_kind_of_store_it_may_not_be() {
+        let error = StoreError::new("connection refused");
+        assert_eq!(
+            error.to_string(),
+            "the store did not answer: connection refused"
+        );
     }
 }
