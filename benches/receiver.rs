@@ -10,8 +10,9 @@
 //! once: the ratios are the medians of the rounds' ratios. After each round of Redis and
 //! PostgreSQL, one claim's round trip, timed as one sender makes the receiver make it: the
 //! latency a store may add to a response is one such round trip (the claim; completing happens
-//! after the response is sent), and the rounds' median says how many it adds. Results go to `target/criterion/receiver/hookproof.json`;
-//! `python3 benches/summary.py` prints them with the rest.
+//! after the response is sent), and the rounds' median says how many it adds. Results go to
+//! `target/criterion/receiver/hookproof.json`; `python3 benches/summary.py` prints them with the
+//! rest.
 //!
 //! `cargo bench -p hookproof-integration --bench receiver` (add `-- inbox`, or any other word
 //! of a configuration's name, to measure only those, without recording them)
@@ -49,6 +50,11 @@ fn secret() -> Secret {
 
 async fn handler(Webhook(_): Webhook<Platnova>) -> &'static str {
     "ok"
+}
+
+/// The receiver every configuration starts from: Platnova, no store.
+fn platnova() -> Receiver<Platnova> {
+    Receiver::new(Platnova::new(secret()))
 }
 
 fn app(receiver: Receiver<Platnova>) -> Router {
@@ -222,6 +228,25 @@ fn compare(
     summary
 }
 
+/// [`compare`] for a receiver with the claim store `store`, a claim's round trip timed after
+/// each round.
+fn compare_store(
+    name: &str,
+    baseline: SocketAddr,
+    runtime: &tokio::runtime::Runtime,
+    store: impl IdempotencyStore + Clone + 'static,
+    gap: Duration,
+) -> serde_json::Value {
+    let receiver = platnova().with_store(store.clone());
+    compare(
+        name,
+        baseline,
+        runtime,
+        receiver,
+        Some(&|| claim_round_trip(runtime, &store, gap)),
+    )
+}
+
 /// The median time of one claim on `store`: one round trip, measured as one sender makes the
 /// receiver make it: each claim's completion sent on (not awaited), and the next claim `gap`
 /// later (the time a request takes without a store), so that the store is as busy as it is
@@ -256,14 +281,13 @@ fn claim_round_trip(
 }
 
 fn main() {
-    let base = || Receiver::new(Platnova::new(secret()));
     // `-- inbox` measures only the configurations whose name holds the word (`memory store`,
     // `sqlite inbox`, `redis store`, `postgres store`, `postgres inbox`), and records nothing.
     let only = std::env::args()
         .skip(1)
         .find(|argument| !argument.starts_with('-'));
     let wanted = |name: &str| only.as_deref().is_none_or(|only| name.contains(only));
-    let (baseline, stop_baseline) = servers::serve_axum(app(base()));
+    let (baseline, stop_baseline) = servers::serve_axum(app(platnova()));
     // What one request takes with no store: the time between two claims under one sender.
     let gap = Duration::from_secs_f64(Rounds::alone_p50(&load(baseline, "gap", 1)) / 1e6);
     let mut results = serde_json::Map::new();
@@ -275,7 +299,7 @@ fn main() {
             "memory store",
             baseline,
             &connect,
-            base().with_store(store),
+            platnova().with_store(store),
             None,
         );
         results.insert("memory".into(), summary);
@@ -293,7 +317,7 @@ fn main() {
             "sqlite inbox",
             baseline,
             &connect,
-            base().with_inbox(sqlite),
+            platnova().with_inbox(sqlite),
             None,
         );
         results.insert("sqlite_inbox".into(), summary);
@@ -304,13 +328,7 @@ fn main() {
         let store = connect
             .block_on(RedisStore::connect(&server.url()))
             .unwrap();
-        let summary = compare(
-            "redis store",
-            baseline,
-            &connect,
-            base().with_store(store.clone()),
-            Some(&|| claim_round_trip(&connect, &store, gap)),
-        );
+        let summary = compare_store("redis store", baseline, &connect, store, gap);
         results.insert("redis".into(), summary);
     }
     if (wanted("postgres store") || wanted("postgres inbox"))
@@ -322,13 +340,7 @@ fn main() {
                 store.migrate().await.unwrap();
                 store
             });
-            let summary = compare(
-                "postgres store",
-                baseline,
-                &connect,
-                base().with_store(store.clone()),
-                Some(&|| claim_round_trip(&connect, &store, gap)),
-            );
+            let summary = compare_store("postgres store", baseline, &connect, store, gap);
             results.insert("postgres".into(), summary);
         }
         if wanted("postgres inbox") {
@@ -341,7 +353,7 @@ fn main() {
                 "postgres inbox",
                 baseline,
                 &connect,
-                base().with_inbox(inbox),
+                platnova().with_inbox(inbox),
                 None,
             );
             results.insert("postgres_inbox".into(), summary);

@@ -384,13 +384,13 @@ fn a_known_kind_with_the_wrong_shape_names_the_kind_and_path() {
     assert!(err.to_string().contains("callbacks[0]"), "{err}");
 
     // An account member given twice is as ambiguous as any other, even though none is hashed.
+    let body = r#"{"callbacks":[{"callback_id":2,"type":"js_fail","account_id":123456,"hash":"","account_name":"a","balance":1,"currency":"EUR"}]}"#;
+    let signed = sign(&salt, &api_key, body).unwrap();
     for member in [
         r#""balance":0"#,
         r#""account_name":"b""#,
         r#""currency":"USD""#,
     ] {
-        let body = r#"{"callbacks":[{"callback_id":2,"type":"js_fail","account_id":123456,"hash":"","account_name":"a","balance":1,"currency":"EUR"}]}"#;
-        let signed = sign(&salt, &api_key, body).unwrap();
         let repeated = signed.replace(r#""EUR""#, &format!(r#""EUR",{member}"#));
         let err = receive(&repeated).unwrap_err();
         assert_eq!(err.kind(), ErrorKind::AmbiguousPayload, "{member}: {err}");

@@ -176,13 +176,16 @@ fn open_connection(path: &Path) -> rusqlite::Result<Connection> {
 /// How often a writer waiting for another process's write lock tries again.
 const LOCK_POLL: Duration = Duration::from_millis(1);
 
+/// How many tries make [`SqliteInbox::TIMEOUT`].
+const LOCK_TRIES: i32 = (SqliteInbox::TIMEOUT.as_millis() / LOCK_POLL.as_millis()) as i32;
+
 /// Waits [`SqliteInbox::TIMEOUT`] for another process's write lock, trying again every
 /// [`LOCK_POLL`]. SQLite's own wait sleeps up to 100 ms between tries and keeps missing the
 /// moments a busy writer lets go: behind another process's steady stream of rounds, a writer
 /// waited seconds, longer than a worker's lease.
 fn wait_for_the_write_lock(tries: i32) -> bool {
     std::thread::sleep(LOCK_POLL);
-    u128::from(tries.unsigned_abs()) < SqliteInbox::TIMEOUT.as_millis() / LOCK_POLL.as_millis()
+    tries < LOCK_TRIES
 }
 
 /// Copies the WAL back into the database file every [`Checkpointer::EVERY`] on a connection
