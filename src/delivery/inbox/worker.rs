@@ -189,11 +189,11 @@ where
         };
         match outcome {
             Ok(()) => {
-                record_within(lease_ends, || self.inbox.handled(id, &self.name)).await?;
+                record_within(lease_ends, id as u64, || self.inbox.handled(id, &self.name)).await?;
             }
             Err(error) => {
                 let retry_in = self.retry.wait(attempt, id as u64 ^ u64::from(attempt));
-                record_within(lease_ends, || {
+                record_within(lease_ends, id as u64, || {
                     self.inbox.failed(id, &self.name, &error, retry_in)
                 })
                 .await?;
@@ -235,22 +235,25 @@ where
     }
 }
 
-/// Runs `record` until the store answers, waiting a little longer after each failure, while
-/// there is time before `lease_ends`; the last error once there is not.
+/// Runs `record` until the store answers, waiting as [`Retry`] does (10 ms doubling to 1 s,
+/// jittered by `seed`) while the next try still falls before `lease_ends`; the last error once
+/// it would not.
 async fn record_within<'a>(
     lease_ends: Instant,
+    seed: u64,
     mut record: impl FnMut() -> StoreFuture<'a, bool>,
 ) -> Result<bool, StoreError> {
-    const FIRST_WAIT: Duration = Duration::from_millis(10);
-    const MAX_WAIT: Duration = Duration::from_secs(1);
-    let mut wait = FIRST_WAIT;
+    let again = Retry::new(Duration::from_millis(10), Duration::from_secs(1), u32::MAX);
+    let mut attempt = 0;
     loop {
-        match record().await {
-            Err(_) if Instant::now() + wait < lease_ends => {
-                tokio::time::sleep(wait).await;
-                wait = (wait * 2).min(MAX_WAIT);
-            }
+        attempt += 1;
+        let error = match record().await {
+            Err(error) => error,
             answer => return answer,
+        };
+        match again.wait(attempt, seed ^ u64::from(attempt)) {
+            Some(wait) if Instant::now() + wait < lease_ends => tokio::time::sleep(wait).await,
+            _ => return Err(error),
         }
     }
 }
@@ -299,6 +302,58 @@ impl<P, H> fmt::Debug for Worker<P, H> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::sync::atomic::AtomicU32;
+
+    /// A store that fails its first `failures` answers, then answers `answer`; and how often
+    /// it was asked.
+    fn store_failing(
+        failures: u32,
+        answer: bool,
+    ) -> (Arc<AtomicU32>, impl FnMut() -> StoreFuture<'static, bool>) {
+        let asked = Arc::new(AtomicU32::new(0));
+        let counter = Arc::clone(&asked);
+        let record = move || -> StoreFuture<'static, bool> {
+            let asked = counter.fetch_add(1, Ordering::SeqCst) + 1;
+            Box::pin(async move {
+                if asked <= failures {
+                    Err(StoreError::new("connection refused"))
+                } else {
+                    Ok(answer)
+                }
+            })
+        };
+        (asked, record)
+    }
+
+    #[tokio::test]
+    async fn an_outcome_is_recorded_once_the_store_answers_within_the_lease() {
+        let (asked, record) = store_failing(3, true);
+        let lease_ends = Instant::now() + Duration::from_secs(30);
+        assert!(record_within(lease_ends, 7, record).await.unwrap());
+        assert_eq!(asked.load(Ordering::SeqCst), 4);
+    }
+
+    #[tokio::test]
+    async fn a_lost_lease_is_an_answer_not_a_failure_to_retry() {
+        let (asked, record) = store_failing(0, false);
+        let lease_ends = Instant::now() + Duration::from_secs(30);
+        assert!(!record_within(lease_ends, 7, record).await.unwrap());
+        assert_eq!(asked.load(Ordering::SeqCst), 1);
+    }
+
+    #[tokio::test]
+    async fn a_store_that_stays_down_past_the_lease_is_the_last_error() {
+        let (asked, record) = store_failing(u32::MAX, true);
+        let lease_ends = Instant::now() + Duration::from_millis(100);
+        let error = record_within(lease_ends, 7, record).await.unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "the store did not answer: connection refused"
+        );
+        // Asked again while the lease held (waits of 10, 20, 40 ms fit in 100 ms), then given up.
+        let asked = asked.load(Ordering::SeqCst);
+        assert!((2..=5).contains(&asked), "asked {asked} times");
+    }
 
     #[test]
     fn waits_double_up_to_the_cap_with_a_fifth_of_jitter_then_stop() {
