@@ -1,14 +1,15 @@
 //! The inbox in an SQLite file: no server, one writer thread, one durable commit per round.
 
+mod checkpointer;
+
 use std::fmt;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use tokio::sync::{mpsc, oneshot};
 
+use self::checkpointer::Checkpointer;
 use super::{DeadLetter, Filed, Inbox, NewDelivery, StoredDelivery, store_error};
 use crate::delivery::store::{StoreError, StoreFuture};
 
@@ -20,10 +21,11 @@ use crate::delivery::store::{StoreError, StoreFuture};
 /// workers' takes and results) into one transaction and one commit, and answers only once that
 /// commit is on disk (WAL, `synchronous = FULL`). Each operation runs in a savepoint of its
 /// own, so one that fails fails alone. Another thread copies the WAL into the database every
-/// second; the WAL starts over, and its file is cut back to 64 MiB, even under a load that
-/// never pauses. It is written with rusqlite, called directly on the writer thread: sqlx's
-/// SQLite driver hands every statement to a thread of its own and back, which cost this inbox
-/// half its throughput for nothing a single writer needs.
+/// second; the WAL starts over even under a load that never pauses, its file written over from
+/// the start rather than cut back and grown again, and given back once the load has dropped.
+/// It is written with rusqlite, called directly on the writer thread: sqlx's SQLite driver
+/// hands every statement to a thread of its own and back, which cost this inbox half its
+/// throughput for nothing a single writer needs.
 ///
 /// ```no_run
 /// use hookproof::delivery::inbox::{Inbox, SqliteInbox};
@@ -166,10 +168,10 @@ fn open_connection(path: &Path) -> rusqlite::Result<Connection> {
     connection.pragma_update(None, "journal_mode", "WAL")?;
     // FULL: a commit is on disk (the WAL synced) before the request is answered.
     connection.pragma_update(None, "synchronous", "FULL")?;
-    // The checkpointer copies the WAL into the database, off the writer's path.
+    // The checkpointer copies the WAL into the database, off the writer's path, and gives the
+    // WAL's file back once the load has dropped: no `journal_size_limit`, which would cut the
+    // file back (and make it grow again) each time the WAL starts over.
     connection.pragma_update(None, "wal_autocheckpoint", 0)?;
-    // A WAL that grew under load is cut back to this size when it starts over.
-    connection.pragma_update(None, "journal_size_limit", Checkpointer::WAL_KEPT_BYTES)?;
     Ok(connection)
 }
 
@@ -186,72 +188,6 @@ const LOCK_TRIES: i32 = (SqliteInbox::TIMEOUT.as_millis() / LOCK_POLL.as_millis(
 fn wait_for_the_write_lock(tries: i32) -> bool {
     std::thread::sleep(LOCK_POLL);
     tries < LOCK_TRIES
-}
-
-/// Copies the WAL back into the database file every [`Checkpointer::EVERY`] on a connection
-/// and a thread of its own, so that a round never waits for it (a checkpoint runs beside a
-/// writer in WAL mode); stops when dropped.
-///
-/// The WAL starts over only once a checkpoint has copied all of it, which one running beside a
-/// writer that never pauses never does: the WAL would grow for as long as the load lasts. So
-/// when the WAL it found was long, the writer copies the rest itself between two rounds (a
-/// short pause: only what was written during this checkpoint is left), and the WAL starts over
-/// at the next commit.
-struct Checkpointer {
-    _stop: std::sync::mpsc::Sender<()>,
-    wal_is_long: Arc<AtomicBool>,
-}
-
-impl Checkpointer {
-    const EVERY: Duration = Duration::from_millis(1000);
-    /// A WAL of more frames than this (about 16 MiB of 4 KiB pages) is made to start over.
-    const LONG_WAL_FRAMES: i64 = 4096;
-    /// The WAL file is cut back to this when it starts over.
-    const WAL_KEPT_BYTES: i64 = 64 << 20;
-
-    fn start(path: &Path) -> Self {
-        let (stop, stopped) = std::sync::mpsc::channel::<()>();
-        let wal_is_long = Arc::new(AtomicBool::new(false));
-        let flag = Arc::clone(&wal_is_long);
-        let path = path.to_path_buf();
-        // Without the thread (it could not start), SQLite checkpoints when the WAL is
-        // next opened; the WAL grows meanwhile.
-        let started = std::thread::Builder::new()
-            .name("hookproof-sqlite-checkpoint".into())
-            .spawn(move || {
-                let Ok(connection) = open_connection(&path) else {
-                    return;
-                };
-                while let Err(std::sync::mpsc::RecvTimeoutError::Timeout) =
-                    stopped.recv_timeout(Self::EVERY)
-                {
-                    // A failed checkpoint is tried again at the next tick: the WAL only grows.
-                    if let Ok(frames) = checkpoint(&connection) {
-                        flag.store(frames > Self::LONG_WAL_FRAMES, Ordering::Relaxed);
-                    }
-                }
-                let _ = checkpoint(&connection);
-            });
-        drop(started);
-        Self {
-            _stop: stop,
-            wal_is_long,
-        }
-    }
-
-    /// Called by the writer between rounds: copies what is left of a long WAL.
-    fn finish_long_wal(&self, writer: &Connection) {
-        if self.wal_is_long.swap(false, Ordering::Relaxed) {
-            // Busy (the checkpointer is at it again) or failed: the next tick says so again.
-            let _ = checkpoint(writer);
-        }
-    }
-}
-
-/// A passive checkpoint: copies what it can without waiting for anyone; the WAL's length in
-/// frames.
-fn checkpoint(connection: &Connection) -> rusqlite::Result<i64> {
-    connection.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |row| row.get(1))
 }
 
 /// The writer: a round is every job waiting, in one transaction, each job in a savepoint; the

@@ -1,0 +1,126 @@
+//! Copying the WAL back into the database file, off the writer's path, and keeping the WAL's
+//! file from growing without end or being cut back while a load lasts.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc;
+use std::time::Duration;
+
+use rusqlite::Connection;
+
+use super::open_connection;
+
+/// Copies the WAL back into the database file every [`Checkpointer::EVERY`] on a connection
+/// and a thread of its own, so that a round never waits for it (a checkpoint runs beside a
+/// writer in WAL mode); stops when dropped.
+///
+/// The WAL starts over only once a checkpoint has copied all of it, which one running beside a
+/// writer that never pauses never does: the WAL would grow for as long as the load lasts. So
+/// when the WAL it found was long, the writer copies the rest itself between two rounds (a
+/// short pause: only what was written during this checkpoint is left), and the WAL starts over
+/// at the next commit.
+///
+/// The WAL's file keeps the length the busiest second needed, and is written over from its
+/// start: cutting it back at each start cost a sixth of the writer's throughput, in blocks
+/// allocated again and an inode written at most commits. It is given back (cut to nothing)
+/// once the writes have stopped or use less than half of a file longer than
+/// [`Checkpointer::WAL_KEPT_BYTES`].
+pub(super) struct Checkpointer {
+    _stop: mpsc::Sender<()>,
+    wal_is_long: Arc<AtomicBool>,
+}
+
+impl Checkpointer {
+    const EVERY: Duration = Duration::from_millis(1000);
+    /// A WAL of more frames than this (about 16 MiB of 4 KiB pages) is made to start over.
+    const LONG_WAL_FRAMES: i64 = 4096;
+    /// A WAL file up to this length is kept whatever the load.
+    const WAL_KEPT_BYTES: u64 = 64 << 20;
+
+    /// Starts the thread, for the database file at `path`.
+    pub(super) fn start(path: &Path) -> Self {
+        let (stop, stopped) = mpsc::channel::<()>();
+        let wal_is_long = Arc::new(AtomicBool::new(false));
+        let flag = Arc::clone(&wal_is_long);
+        let path = path.to_path_buf();
+        // Without the thread (it could not start), SQLite checkpoints when the WAL is
+        // next opened; the WAL grows meanwhile.
+        let started = std::thread::Builder::new()
+            .name("hookproof-sqlite-checkpoint".into())
+            .spawn(move || {
+                let Ok(connection) = open_connection(&path) else {
+                    return;
+                };
+                let mut wal = WalFile::new(&path, &connection);
+                while let Err(mpsc::RecvTimeoutError::Timeout) = stopped.recv_timeout(Self::EVERY) {
+                    // A failed checkpoint is tried again at the next tick: the WAL only grows.
+                    if let Ok(frames) = checkpoint(&connection) {
+                        flag.store(frames > Self::LONG_WAL_FRAMES, Ordering::Relaxed);
+                        if wal.is_mostly_unused(frames) {
+                            // Busy (a round holds the write lock for longer than the
+                            // writer's timeout) or failed: the next tick tries again.
+                            let _ =
+                                connection
+                                    .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()));
+                        }
+                    }
+                }
+                let _ = checkpoint(&connection);
+            });
+        drop(started);
+        Self {
+            _stop: stop,
+            wal_is_long,
+        }
+    }
+
+    /// Called by the writer between rounds: copies what is left of a long WAL.
+    pub(super) fn finish_long_wal(&self, writer: &Connection) {
+        if self.wal_is_long.swap(false, Ordering::Relaxed) {
+            // Busy (the checkpointer is at it again) or failed: the next tick says so again.
+            let _ = checkpoint(writer);
+        }
+    }
+}
+
+/// A passive checkpoint: copies what it can without waiting for anyone; the WAL's length in
+/// frames.
+pub(super) fn checkpoint(connection: &Connection) -> rusqlite::Result<i64> {
+    connection.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |row| row.get(1))
+}
+
+/// The WAL's file, as the checkpointer sees it from one tick to the next.
+struct WalFile {
+    path: PathBuf,
+    /// A frame: a page and its 24-byte header.
+    frame_bytes: u64,
+    /// The frames the WAL held at the last tick.
+    frames: i64,
+}
+
+impl WalFile {
+    fn new(database: &Path, connection: &Connection) -> Self {
+        let mut path = database.as_os_str().to_owned();
+        path.push("-wal");
+        let page_size = connection
+            .query_row("PRAGMA page_size", [], |row| row.get::<_, u64>(0))
+            .unwrap_or(4096);
+        Self {
+            path: path.into(),
+            frame_bytes: page_size + 24,
+            frames: 0,
+        }
+    }
+
+    /// Whether the file is longer than [`Checkpointer::WAL_KEPT_BYTES`] and the WAL, holding
+    /// `frames` now, uses less than half of it or was not written since the last tick.
+    fn is_mostly_unused(&mut self, frames: i64) -> bool {
+        let written = frames != std::mem::replace(&mut self.frames, frames);
+        let Ok(length) = std::fs::metadata(&self.path).map(|file| file.len()) else {
+            return false;
+        };
+        let in_use = u64::try_from(frames).unwrap_or(0) * self.frame_bytes;
+        length > Checkpointer::WAL_KEPT_BYTES && (!written || in_use < length / 2)
+    }
+}
