@@ -114,13 +114,80 @@ impl WalFile {
     }
 
     /// Whether the file is longer than [`Checkpointer::WAL_KEPT_BYTES`] and the WAL, holding
-    /// `frames` now, uses less than half of it or was not written since the last tick.
+    /// `frames` now, uses less than half of it or was not written since the last tick. A
+    /// checkpoint that could not run (another one was running) reports -1 frames: no answer.
     fn is_mostly_unused(&mut self, frames: i64) -> bool {
+        let Ok(in_use) = u64::try_from(frames) else {
+            return false;
+        };
         let written = frames != std::mem::replace(&mut self.frames, frames);
         let Ok(length) = std::fs::metadata(&self.path).map(|file| file.len()) else {
             return false;
         };
-        let in_use = u64::try_from(frames).unwrap_or(0) * self.frame_bytes;
-        length > Checkpointer::WAL_KEPT_BYTES && (!written || in_use < length / 2)
+        length > Checkpointer::WAL_KEPT_BYTES
+            && (!written || in_use * self.frame_bytes < length / 2)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A WAL file of `length` bytes (sparse), seen by the checkpointer as holding `frames`.
+    fn wal_of(name: &str, length: u64, frames: i64) -> (WalFile, PathBuf) {
+        let path = std::env::temp_dir().join(format!(
+            "hookproof-checkpointer-{name}-{}",
+            std::process::id()
+        ));
+        std::fs::File::create(&path)
+            .and_then(|file| file.set_len(length))
+            .unwrap();
+        let wal = WalFile {
+            path: path.clone(),
+            frame_bytes: 4096 + 24,
+            frames,
+        };
+        (wal, path)
+    }
+
+    const MIB: u64 = 1 << 20;
+
+    #[test]
+    fn a_file_within_what_is_kept_is_kept() {
+        let (mut wal, path) = wal_of("short", 64 * MIB, 100);
+        assert!(!wal.is_mostly_unused(100));
+        assert!(!wal.is_mostly_unused(0));
+        std::fs::remove_file(path).unwrap();
+    }
+
+    #[test]
+    fn a_long_file_the_load_still_fills_is_kept() {
+        // 200 MiB, and this second's writes used 120 MiB of it.
+        let (mut wal, path) = wal_of("busy", 200 * MIB, 50_000);
+        assert!(!wal.is_mostly_unused(30_500));
+        assert!(!wal.is_mostly_unused(29_000));
+        std::fs::remove_file(path).unwrap();
+    }
+
+    #[test]
+    fn a_long_file_is_given_back_when_the_load_drops_or_stops() {
+        // This second's writes used 40 MiB of 200.
+        let (mut wal, path) = wal_of("dropped", 200 * MIB, 50_000);
+        assert!(wal.is_mostly_unused(10_200));
+        std::fs::remove_file(path).unwrap();
+        // No write since the last tick, however much of the file the WAL holds.
+        let (mut wal, path) = wal_of("stopped", 200 * MIB, 0);
+        assert!(!wal.is_mostly_unused(40_000));
+        assert!(wal.is_mostly_unused(40_000));
+        std::fs::remove_file(path).unwrap();
+    }
+
+    #[test]
+    fn a_checkpoint_that_could_not_run_says_nothing() {
+        let (mut wal, path) = wal_of("busy-checkpoint", 200 * MIB, 40_000);
+        assert!(!wal.is_mostly_unused(-1));
+        // Nor does it count as a tick: two ticks on, the WAL holds what it held, unwritten.
+        assert!(wal.is_mostly_unused(40_000));
+        std::fs::remove_file(path).unwrap();
     }
 }
