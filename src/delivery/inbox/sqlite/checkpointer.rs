@@ -58,11 +58,8 @@ impl Checkpointer {
                     if let Ok(frames) = checkpoint(&connection) {
                         flag.store(frames > Self::LONG_WAL_FRAMES, Ordering::Relaxed);
                         if wal.is_mostly_unused(frames) {
-                            // Busy (a round holds the write lock for longer than the
-                            // writer's timeout) or failed: the next tick tries again.
-                            let _ =
-                                connection
-                                    .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()));
+                            // Busy or failed: the next tick tries again.
+                            let _ = give_back(&connection);
                         }
                     }
                 }
@@ -86,8 +83,14 @@ impl Checkpointer {
 
 /// A passive checkpoint: copies what it can without waiting for anyone; the WAL's length in
 /// frames.
-pub(super) fn checkpoint(connection: &Connection) -> rusqlite::Result<i64> {
+fn checkpoint(connection: &Connection) -> rusqlite::Result<i64> {
     connection.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |row| row.get(1))
+}
+
+/// Copies all of the WAL and cuts its file to nothing, once the write lock is free (waiting as
+/// the writer does, up to [`SqliteInbox::TIMEOUT`](super::SqliteInbox::TIMEOUT)).
+fn give_back(connection: &Connection) -> rusqlite::Result<()> {
+    connection.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
 }
 
 /// The WAL's file, as the checkpointer sees it from one tick to the next.
@@ -133,61 +136,74 @@ impl WalFile {
 mod tests {
     use super::*;
 
-    /// A WAL file of `length` bytes (sparse), seen by the checkpointer as holding `frames`.
-    fn wal_of(name: &str, length: u64, frames: i64) -> (WalFile, PathBuf) {
-        let path = std::env::temp_dir().join(format!(
-            "hookproof-checkpointer-{name}-{}",
-            std::process::id()
-        ));
-        std::fs::File::create(&path)
-            .and_then(|file| file.set_len(length))
-            .unwrap();
-        let wal = WalFile {
-            path: path.clone(),
-            frame_bytes: 4096 + 24,
-            frames,
-        };
-        (wal, path)
+    const MIB: u64 = 1 << 20;
+
+    /// A WAL file of `length` bytes (sparse), seen by the checkpointer as holding `frames`,
+    /// removed when dropped.
+    struct TestWal(WalFile);
+
+    impl TestWal {
+        fn new(name: &str, length: u64, frames: i64) -> Self {
+            let path = std::env::temp_dir().join(format!(
+                "hookproof-checkpointer-{name}-{}",
+                std::process::id()
+            ));
+            std::fs::File::create(&path)
+                .and_then(|file| file.set_len(length))
+                .unwrap();
+            Self(WalFile {
+                path,
+                frame_bytes: 4096 + 24,
+                frames,
+            })
+        }
+
+        /// The answers to the ticks that find these frames, in turn.
+        fn ticks(&mut self, frames: &[i64]) -> Vec<bool> {
+            frames
+                .iter()
+                .map(|&frames| self.0.is_mostly_unused(frames))
+                .collect()
+        }
     }
 
-    const MIB: u64 = 1 << 20;
+    impl Drop for TestWal {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_file(&self.0.path);
+        }
+    }
 
     #[test]
     fn a_file_within_what_is_kept_is_kept() {
-        let (mut wal, path) = wal_of("short", 64 * MIB, 100);
-        assert!(!wal.is_mostly_unused(100));
-        assert!(!wal.is_mostly_unused(0));
-        std::fs::remove_file(path).unwrap();
+        let mut wal = TestWal::new("short", 64 * MIB, 100);
+        assert_eq!(wal.ticks(&[100, 0]), [false, false]);
     }
 
     #[test]
     fn a_long_file_the_load_still_fills_is_kept() {
-        // 200 MiB, and this second's writes used 120 MiB of it.
-        let (mut wal, path) = wal_of("busy", 200 * MIB, 50_000);
-        assert!(!wal.is_mostly_unused(30_500));
-        assert!(!wal.is_mostly_unused(29_000));
-        std::fs::remove_file(path).unwrap();
+        // 200 MiB, and each second's writes use about 120 MiB of it.
+        let mut wal = TestWal::new("busy", 200 * MIB, 50_000);
+        assert_eq!(wal.ticks(&[30_500, 29_000]), [false, false]);
     }
 
     #[test]
-    fn a_long_file_is_given_back_when_the_load_drops_or_stops() {
+    fn a_long_file_is_given_back_when_the_load_drops() {
         // This second's writes used 40 MiB of 200.
-        let (mut wal, path) = wal_of("dropped", 200 * MIB, 50_000);
-        assert!(wal.is_mostly_unused(10_200));
-        std::fs::remove_file(path).unwrap();
-        // No write since the last tick, however much of the file the WAL holds.
-        let (mut wal, path) = wal_of("stopped", 200 * MIB, 0);
-        assert!(!wal.is_mostly_unused(40_000));
-        assert!(wal.is_mostly_unused(40_000));
-        std::fs::remove_file(path).unwrap();
+        let mut wal = TestWal::new("dropped", 200 * MIB, 50_000);
+        assert_eq!(wal.ticks(&[10_200]), [true]);
+    }
+
+    #[test]
+    fn a_long_file_is_given_back_when_the_load_stops() {
+        // Nothing written since the last tick, however much of the file the WAL holds.
+        let mut wal = TestWal::new("stopped", 200 * MIB, 0);
+        assert_eq!(wal.ticks(&[40_000, 40_000]), [false, true]);
     }
 
     #[test]
     fn a_checkpoint_that_could_not_run_says_nothing() {
-        let (mut wal, path) = wal_of("busy-checkpoint", 200 * MIB, 40_000);
-        assert!(!wal.is_mostly_unused(-1));
         // Nor does it count as a tick: two ticks on, the WAL holds what it held, unwritten.
-        assert!(wal.is_mostly_unused(40_000));
-        std::fs::remove_file(path).unwrap();
+        let mut wal = TestWal::new("busy-checkpoint", 200 * MIB, 40_000);
+        assert_eq!(wal.ticks(&[-1, 40_000]), [false, true]);
     }
 }
