@@ -694,8 +694,9 @@ async fn the_wal_file_is_reused_under_load_and_given_back_after() {
     const KEPT: u64 = 64 << 20;
     let dir = TempDir::new("inbox-wal-file");
     let database = dir.path().join("inbox.db");
-    // About 65 pages of WAL a row: a second of this load writes more than 64 MiB of WAL.
-    let load = Load::start(&database, 8, 256 * 1024).await;
+    // About 225 pages of WAL a row: a second of this load writes well over 64 MiB of WAL, even
+    // on a busy machine.
+    let load = Load::start(&database, 16, 900 * 1024).await;
     let started = Instant::now();
     let deadline = started + Duration::from_secs(60);
     // Past 64 MiB, then through two starts over, sampling the file's length all along.
