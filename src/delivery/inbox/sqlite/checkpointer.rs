@@ -136,75 +136,78 @@ impl WalFile {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::sync::atomic::AtomicU32;
 
     const MIB: u64 = 1 << 20;
 
-    /// A WAL file of `length` bytes (sparse), seen by the checkpointer as holding `frames`,
-    /// removed when dropped.
-    struct TestWal(WalFile);
-
-    impl TestWal {
-        fn new(name: &str, length: u64, frames: i64) -> Self {
-            let path = std::env::temp_dir().join(format!(
-                "hookproof-checkpointer-{name}-{}",
-                std::process::id()
-            ));
+    /// The checkpointer's answers, tick after tick, for a WAL file of `length` bytes (sparse;
+    /// none at all for `None`) that held `before` frames at the last tick and holds each of
+    /// `frames` in turn.
+    fn answers(length: Option<u64>, before: i64, frames: &[i64]) -> Vec<bool> {
+        static FILES: AtomicU32 = AtomicU32::new(0);
+        let path = std::env::temp_dir().join(format!(
+            "hookproof-checkpointer-{}-{}",
+            std::process::id(),
+            FILES.fetch_add(1, Ordering::Relaxed)
+        ));
+        if let Some(length) = length {
             std::fs::File::create(&path)
                 .and_then(|file| file.set_len(length))
                 .unwrap();
-            Self(WalFile {
-                path,
-                frame_bytes: 4096 + 24,
-                frames,
-            })
         }
-
-        /// The answers to the ticks that find these frames, in turn.
-        fn ticks(&mut self, frames: &[i64]) -> Vec<bool> {
-            frames
-                .iter()
-                .map(|&frames| self.0.is_mostly_unused(frames))
-                .collect()
-        }
-    }
-
-    impl Drop for TestWal {
-        fn drop(&mut self) {
-            let _ = std::fs::remove_file(&self.0.path);
-        }
+        let mut wal = WalFile {
+            path,
+            frame_bytes: 4096 + 24,
+            frames: before,
+        };
+        let answers = frames
+            .iter()
+            .map(|&frames| wal.is_mostly_unused(frames))
+            .collect();
+        let _ = std::fs::remove_file(&wal.path);
+        answers
     }
 
     #[test]
     fn a_file_within_what_is_kept_is_kept() {
-        let mut wal = TestWal::new("short", 64 * MIB, 100);
-        assert_eq!(wal.ticks(&[100, 0]), [false, false]);
+        assert_eq!(answers(Some(64 * MIB), 100, &[100, 0]), [false, false]);
+    }
+
+    #[test]
+    fn no_file_is_nothing_to_give_back() {
+        assert_eq!(answers(None, 40_000, &[40_000]), [false]);
     }
 
     #[test]
     fn a_long_file_the_load_still_fills_is_kept() {
         // 200 MiB, and each second's writes use 120, then 60 MiB of it.
-        let mut wal = TestWal::new("busy", 200 * MIB, 50_000);
-        assert_eq!(wal.ticks(&[30_500, 15_300]), [false, false]);
+        assert_eq!(
+            answers(Some(200 * MIB), 50_000, &[30_500, 15_300]),
+            [false, false]
+        );
     }
 
     #[test]
     fn a_long_file_is_given_back_when_the_load_drops() {
         // This second's writes used 40 MiB of 200.
-        let mut wal = TestWal::new("dropped", 200 * MIB, 50_000);
-        assert_eq!(wal.ticks(&[10_200]), [true]);
+        assert_eq!(answers(Some(200 * MIB), 50_000, &[10_200]), [true]);
     }
 
     #[test]
     fn a_long_file_is_given_back_when_the_load_stops() {
         // Nothing written since the last tick, however much of the file the WAL holds.
-        let mut wal = TestWal::new("stopped", 200 * MIB, 0);
-        assert_eq!(wal.ticks(&[40_000, 40_000]), [false, true]);
+        assert_eq!(
+            answers(Some(200 * MIB), 0, &[40_000, 40_000]),
+            [false, true]
+        );
     }
 
     #[test]
     fn a_checkpoint_that_could_not_run_says_nothing() {
         // Nor does it count as a tick: two ticks on, the WAL holds what it held, unwritten.
-        let mut wal = TestWal::new("busy-checkpoint", 200 * MIB, 40_000);
-        assert_eq!(wal.ticks(&[-1, 40_000]), [false, true]);
+        assert_eq!(
+            answers(Some(200 * MIB), 40_000, &[-1, 40_000]),
+            [false, true]
+        );
     }
 }
