@@ -22,6 +22,7 @@ use hookproof::platnova::Platnova;
 use hookproof::testing::platnova::{sample, signed_request};
 use hookproof::{Receiver, Secret};
 use servers::{PostgresServer, TempDir};
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 
 const CHILD: &str = "HOOKPROOF_TEST_CHILD_INBOX";
 
@@ -314,6 +315,38 @@ fn scenarios(url: &str, dir: &Path) {
         assert!(inbox.dead_letters(10).await.unwrap().is_empty());
     });
     assert_eq!(log.counts().get("card.charged:POISON"), Some(&1));
+
+    // Handled rows are kept for the de-duplication window, then purged with their keys, a few
+    // hundred per transaction (here 2,003 rows: several); a dead letter and a row still due
+    // are kept.
+    assert_eq!(
+        client.block_on(post(address, "DEAD-KEPT")),
+        Some((200, "stored".into()))
+    );
+    client.block_on(async {
+        for _ in 0..3 {
+            assert!(poisoned.run_once().await.unwrap());
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+    });
+    assert_eq!(
+        client.block_on(post(address, "STILL-DUE")),
+        Some((200, "stored".into()))
+    );
+    client.block_on(async {
+        let within_the_hour = inbox.purge(Duration::from_secs(3600)).await.unwrap();
+        assert_eq!(within_the_hour, 0, "every row was handled within the hour");
+        tokio::time::sleep(Duration::from_millis(5)).await;
+        assert_eq!(inbox.purge(Duration::ZERO).await.unwrap(), 2003);
+        assert_eq!(inbox.dead_letters(10).await.unwrap().len(), 1);
+    });
+    assert_eq!(
+        client.block_on(post(address, "WORKER-KILLED")),
+        Some((200, "stored".into())),
+        "its key left with its row"
+    );
+    assert_eq!(client.block_on(single.drain()).unwrap(), 2);
+    assert_eq!(log.counts().get("card.charged:STILL-DUE"), Some(&1));
 }
 
 #[test]
@@ -331,8 +364,60 @@ fn the_inbox_on_postgres() {
     let dir = TempDir::new("inbox-postgres");
     scenarios(&server.url(), dir.path());
 
-    // PostgreSQL restarted under a running receiver and workers: both recover, no restart.
+    // A purge and a listing of dead letters read their rows through an index, never the whole
+    // table (SQLite's unit tests read its plans): counted in a database of their own, on one
+    // connection that may not scan a table unless nothing else can find the rows.
     let client = runtime();
+    client.block_on(async {
+        let admin = PostgresInbox::connect(&server.url()).await.unwrap();
+        sqlx::raw_sql("CREATE DATABASE reads")
+            .execute(admin.pool())
+            .await
+            .unwrap();
+        let options: PgConnectOptions =
+            server.url().replace("/postgres", "/reads").parse().unwrap();
+        let pool = PgPoolOptions::new()
+            .max_connections(1)
+            .connect_with(options.options([("enable_seqscan", "off")]))
+            .await
+            .unwrap();
+        let inbox = PostgresInbox::from_pool(pool.clone());
+        inbox.migrate().await.unwrap();
+        // The table's scans, and the index's.
+        let scans = |index: &'static str| {
+            let pool = pool.clone();
+            async move {
+                sqlx::query("SELECT pg_stat_force_next_flush()")
+                    .execute(&pool)
+                    .await
+                    .unwrap();
+                sqlx::query_as::<_, (i64, i64)>(
+                    "SELECT t.seq_scan, i.idx_scan FROM pg_stat_user_tables t \
+                     JOIN pg_stat_user_indexes i USING (relid) \
+                     WHERE t.relname = 'hookproof_inbox' AND i.indexrelname = $1",
+                )
+                .bind(index)
+                .fetch_one(&pool)
+                .await
+                .unwrap()
+            }
+        };
+        let before = scans("hookproof_inbox_handled").await;
+        inbox.purge(Duration::from_secs(3600)).await.unwrap();
+        let after = scans("hookproof_inbox_handled").await;
+        assert_eq!(after.0, before.0, "the purge scanned the table");
+        assert!(after.1 > before.1, "the purge did not use its index");
+        let before = scans("hookproof_inbox_dead").await;
+        inbox.dead_letters(10).await.unwrap();
+        let after = scans("hookproof_inbox_dead").await;
+        assert_eq!(after.0, before.0, "listing dead letters scanned the table");
+        assert!(
+            after.1 > before.1,
+            "listing dead letters did not use its index"
+        );
+    });
+
+    // PostgreSQL restarted under a running receiver and workers: both recover, no restart.
     let inbox = client.block_on(open(&server.url()));
     let address = serve_axum(Arc::clone(&inbox));
     let log = HandledLog(dir.path().join("restart.log"));

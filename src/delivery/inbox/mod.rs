@@ -187,6 +187,9 @@ pub trait Inbox: Send + Sync {
     fn requeue<'a>(&'a self, id: i64) -> StoreFuture<'a, bool>;
 
     /// Deletes the rows handled more than `retention` ago (their keys with them); how many.
+    ///
+    /// The stores find them through an index and delete them a few hundred per transaction, so
+    /// that a long backlog never holds up receiving.
     fn purge<'a>(&'a self, retention: Duration) -> StoreFuture<'a, u64>;
 
     /// A worker handling `provider`'s rows in this inbox with `handler` (see [`Worker`]).
@@ -256,7 +259,75 @@ pub(crate) fn outcomes(
         .collect()
 }
 
+/// The most rows one transaction of a purge deletes: a few milliseconds of SQLite's one writer,
+/// which receiving waits for.
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+pub(crate) const PURGE_CHUNK_ROWS: u32 = 256;
+
+/// Runs `delete_chunk` (delete up to this many rows, in a transaction of its own; how many it
+/// deleted) with [`PURGE_CHUNK_ROWS`] until a chunk comes back short; how many were deleted in
+/// all.
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+pub(crate) async fn purge_in_chunks<F>(
+    mut delete_chunk: impl FnMut(u32) -> F,
+) -> Result<u64, StoreError>
+where
+    F: Future<Output = Result<u64, StoreError>>,
+{
+    let mut deleted = 0;
+    loop {
+        let chunk = delete_chunk(PURGE_CHUNK_ROWS).await?;
+        deleted += chunk;
+        if chunk < u64::from(PURGE_CHUNK_ROWS) {
+            return Ok(deleted);
+        }
+    }
+}
+
 /// `StoreError` from any driver error.
 pub(crate) fn store_error(error: impl std::error::Error + Send + Sync + 'static) -> StoreError {
     StoreError::new(error)
+}
+
+#[cfg(all(test, any(feature = "sqlite", feature = "postgres")))]
+mod tests {
+    use super::*;
+
+    /// A purge of `backlog` old rows, chunk after chunk: how many it deleted, and the chunks.
+    async fn purge(backlog: u64) -> (u64, Vec<u64>) {
+        let mut left = backlog;
+        let mut chunks = Vec::new();
+        let deleted = purge_in_chunks(|rows| {
+            let chunk = left.min(u64::from(rows));
+            left -= chunk;
+            chunks.push(chunk);
+            std::future::ready(Ok(chunk))
+        })
+        .await
+        .unwrap();
+        (deleted, chunks)
+    }
+
+    #[tokio::test]
+    async fn a_backlog_is_purged_a_chunk_at_a_time() {
+        assert_eq!(purge(600).await, (600, vec![256, 256, 88]));
+        assert_eq!(purge(512).await, (512, vec![256, 256, 0]));
+        assert_eq!(purge(0).await, (0, vec![0]));
+    }
+
+    #[tokio::test]
+    async fn a_chunk_that_fails_ends_the_purge() {
+        let mut asked = 0;
+        let failed = purge_in_chunks(|rows| {
+            asked += 1;
+            std::future::ready(if asked == 1 {
+                Ok(u64::from(rows))
+            } else {
+                Err(StoreError::new("the database is restarting"))
+            })
+        })
+        .await;
+        assert!(failed.is_err());
+        assert_eq!(asked, 2);
+    }
 }

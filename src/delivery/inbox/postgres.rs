@@ -12,7 +12,9 @@ use sqlx::{Postgres, Row, Transaction};
 
 use super::batch::Batcher;
 use super::worker::Handled;
-use super::{DeadLetter, Filed, Inbox, NewDelivery, StoredDelivery, outcomes, store_error};
+use super::{
+    DeadLetter, Filed, Inbox, NewDelivery, StoredDelivery, outcomes, purge_in_chunks, store_error,
+};
 use crate::delivery::store::{StoreError, StoreFuture};
 use crate::provider::Provider;
 
@@ -65,7 +67,15 @@ CREATE TABLE IF NOT EXISTS hookproof_inbox (
 );
 CREATE UNIQUE INDEX IF NOT EXISTS hookproof_inbox_dedupe ON hookproof_inbox (dedupe_key);
 CREATE INDEX IF NOT EXISTS hookproof_inbox_due ON hookproof_inbox (provider, state, next_attempt_at);
+CREATE INDEX IF NOT EXISTS hookproof_inbox_handled ON hookproof_inbox (handled_at) WHERE state = 'handled';
+CREATE INDEX IF NOT EXISTS hookproof_inbox_dead ON hookproof_inbox (id) WHERE state = 'dead';
 ";
+
+/// Deletes up to `$2` rows handled more than `$1` seconds ago, the oldest first, found through
+/// their index: no scan of the rows kept.
+const PURGE_CHUNK: &str = "DELETE FROM hookproof_inbox WHERE id IN (SELECT id FROM hookproof_inbox \
+    WHERE state = 'handled' AND handled_at < now() - make_interval(secs => $1) \
+    ORDER BY handled_at LIMIT $2)";
 
 /// The next due row of a provider, locked for this transaction, skipping rows others hold.
 const NEXT_DUE: &str = "SELECT id FROM hookproof_inbox WHERE provider = $1 AND state = 'pending' \
@@ -341,17 +351,15 @@ impl Inbox for PostgresInbox {
     }
 
     fn purge<'a>(&'a self, retention: Duration) -> StoreFuture<'a, u64> {
-        Box::pin(async move {
-            sqlx::query(
-                "DELETE FROM hookproof_inbox WHERE state = 'handled' \
-                 AND handled_at < now() - make_interval(secs => $1)",
-            )
-            .bind(retention.as_secs_f64())
-            .execute(&self.pool)
-            .await
-            .map(|done| done.rows_affected())
-            .map_err(store_error)
-        })
+        Box::pin(purge_in_chunks(move |rows| async move {
+            sqlx::query(PURGE_CHUNK)
+                .bind(retention.as_secs_f64())
+                .bind(i64::from(rows))
+                .execute(&self.pool)
+                .await
+                .map(|done| done.rows_affected())
+                .map_err(store_error)
+        }))
     }
 }
 

@@ -10,7 +10,7 @@ use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use tokio::sync::{mpsc, oneshot};
 
 use self::checkpointer::Checkpointer;
-use super::{DeadLetter, Filed, Inbox, NewDelivery, StoredDelivery, store_error};
+use super::{DeadLetter, Filed, Inbox, NewDelivery, StoredDelivery, purge_in_chunks, store_error};
 use crate::delivery::store::{StoreError, StoreFuture};
 
 /// An inbox in an SQLite file (feature `sqlite`): what a receiver running as one process needs,
@@ -77,7 +77,18 @@ CREATE TABLE IF NOT EXISTS hookproof_inbox (
 );
 CREATE UNIQUE INDEX IF NOT EXISTS hookproof_inbox_dedupe ON hookproof_inbox (dedupe_key);
 CREATE INDEX IF NOT EXISTS hookproof_inbox_due ON hookproof_inbox (provider, state, next_attempt_at);
+CREATE INDEX IF NOT EXISTS hookproof_inbox_handled ON hookproof_inbox (handled_at) WHERE state = 'handled';
+CREATE INDEX IF NOT EXISTS hookproof_inbox_dead ON hookproof_inbox (id) WHERE state = 'dead';
 ";
+
+/// Deletes up to `?2` rows handled before `?1`, the oldest first, found through their index:
+/// the writer reads none of the rows it keeps.
+const PURGE_CHUNK: &str = "DELETE FROM hookproof_inbox WHERE id IN (SELECT id FROM hookproof_inbox \
+    WHERE state = 'handled' AND handled_at < ?1 ORDER BY handled_at LIMIT ?2)";
+
+/// Up to `?1` dead letters, the oldest first, found through their index.
+const DEAD_LETTERS: &str = "SELECT id, provider, tenant, attempts, last_error, received_at \
+    FROM hookproof_inbox WHERE state = 'dead' ORDER BY id LIMIT ?1";
 
 /// Milliseconds since the epoch: SQLite keeps times as integers.
 fn now_ms() -> i64 {
@@ -362,10 +373,7 @@ impl Inbox for SqliteInbox {
     fn dead_letters<'a>(&'a self, limit: u32) -> StoreFuture<'a, Vec<DeadLetter>> {
         Box::pin(self.run(move |connection| {
             connection
-                .prepare_cached(
-                    "SELECT id, provider, tenant, attempts, last_error, received_at \
-                     FROM hookproof_inbox WHERE state = 'dead' ORDER BY id LIMIT ?1",
-                )?
+                .prepare_cached(DEAD_LETTERS)?
                 .query_map(params![limit], |row| {
                     Ok(DeadLetter {
                         id: row.get(0)?,
@@ -394,13 +402,14 @@ impl Inbox for SqliteInbox {
     }
 
     fn purge<'a>(&'a self, retention: Duration) -> StoreFuture<'a, u64> {
-        Box::pin(self.run(move |connection| {
-            connection
-                .prepare_cached(
-                    "DELETE FROM hookproof_inbox WHERE state = 'handled' AND handled_at < ?1",
-                )?
-                .execute(params![now_ms() - ms(retention)])
-                .map(|deleted| deleted as u64)
+        let before = now_ms() - ms(retention);
+        Box::pin(purge_in_chunks(move |rows| {
+            self.run(move |connection| {
+                connection
+                    .prepare_cached(PURGE_CHUNK)?
+                    .execute(params![before, rows])
+                    .map(|deleted| deleted as u64)
+            })
         }))
     }
 }
@@ -411,5 +420,52 @@ impl fmt::Debug for SqliteInbox {
             .field("path", &self.path)
             .field("table", &"hookproof_inbox")
             .finish_non_exhaustive()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// How SQLite would run `statement` on a migrated database: one line per step.
+    fn plan(statement: &str) -> Vec<String> {
+        let connection = Connection::open_in_memory().unwrap();
+        connection.execute_batch(MIGRATION).unwrap();
+        let mut explain = connection
+            .prepare(&format!("EXPLAIN QUERY PLAN {statement}"))
+            .unwrap();
+        // Its parameters unbound: the plan does not depend on their values.
+        let mut rows = explain.raw_query();
+        let mut steps = Vec::new();
+        while let Some(row) = rows.next().unwrap() {
+            steps.push(row.get::<_, String>(3).unwrap());
+        }
+        steps
+    }
+
+    /// A purge runs every thousand rows a worker takes, and the writer that receiving waits for
+    /// runs it: reading the whole table (every body kept for the retention) would stall
+    /// receiving longer the more the inbox holds.
+    #[test]
+    fn purging_reads_only_the_rows_it_deletes() {
+        let steps = plan(PURGE_CHUNK);
+        assert!(
+            steps
+                .iter()
+                .any(|step| step.contains("INDEX hookproof_inbox_handled")),
+            "{steps:?}"
+        );
+        assert!(
+            !steps.contains(&"SCAN hookproof_inbox".to_owned()),
+            "{steps:?}"
+        );
+    }
+
+    #[test]
+    fn listing_dead_letters_reads_only_dead_letters() {
+        assert_eq!(
+            plan(DEAD_LETTERS),
+            ["SCAN hookproof_inbox USING INDEX hookproof_inbox_dead"]
+        );
     }
 }

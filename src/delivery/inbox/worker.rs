@@ -66,6 +66,9 @@ impl Retry {
     }
 }
 
+/// One [`Worker::run_once`] in this many purges the rows handled longer ago than the retention.
+const PURGE_EVERY: u64 = 1024;
+
 /// A stored delivery handed to a worker's handler.
 #[derive(Debug)]
 #[non_exhaustive]
@@ -91,7 +94,7 @@ pub struct Worker<P, H> {
     retry: Retry,
     retention: Duration,
     idle_wait: Duration,
-    taken: AtomicU64,
+    runs: AtomicU64,
 }
 
 /// Tells workers apart in the rows they hold: the process and a counter.
@@ -130,7 +133,7 @@ where
             retry: Retry::default(),
             retention: crate::delivery::Receiver::<P>::DEFAULT_RETENTION,
             idle_wait: Duration::from_millis(200),
-            taken: AtomicU64::new(0),
+            runs: AtomicU64::new(0),
         }
     }
 
@@ -169,6 +172,11 @@ where
     /// SQLite's lock, a database restarting) is asked again while the row's lease holds, so that
     /// a handled row is not handled again when its lease runs out.
     pub async fn run_once(&self) -> Result<bool, StoreError> {
+        // Before taking a row: a purge that fails (or takes long) holds no row and spends
+        // none of its attempts.
+        if self.runs.fetch_add(1, Ordering::Relaxed) % PURGE_EVERY == PURGE_EVERY - 1 {
+            self.inbox.purge(self.retention).await?;
+        }
         let lease_ends = Instant::now() + self.lease;
         let Some(row) = self
             .inbox
@@ -177,9 +185,6 @@ where
         else {
             return Ok(false);
         };
-        if self.taken.fetch_add(1, Ordering::Relaxed) % 1024 == 1023 {
-            self.inbox.purge(self.retention).await?;
-        }
         let (id, attempt) = (row.id, row.attempts);
         let outcome = match self.parse(row) {
             Ok(handled) => (self.handler)(handled)
@@ -302,7 +307,83 @@ impl<P, H> fmt::Debug for Worker<P, H> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::delivery::inbox::{DeadLetter, Filed, NewDelivery};
+    use crate::platnova::Platnova;
     use std::sync::atomic::AtomicU32;
+
+    /// An inbox that always has a row due and cannot purge: it counts the rows taken and the
+    /// outcomes recorded.
+    #[derive(Default)]
+    struct AlwaysDueNeverPurged {
+        taken: AtomicU32,
+        recorded: AtomicU32,
+    }
+
+    impl Inbox for AlwaysDueNeverPurged {
+        fn file<'a>(&'a self, _: Vec<NewDelivery>) -> StoreFuture<'a, Vec<Filed>> {
+            Box::pin(async { Err(StoreError::new("not used")) })
+        }
+        fn take<'a>(
+            &'a self,
+            _: &'a str,
+            _: &'a str,
+            _: Duration,
+        ) -> StoreFuture<'a, Option<StoredDelivery>> {
+            self.taken.fetch_add(1, Ordering::SeqCst);
+            let row = StoredDelivery {
+                id: 1,
+                tenant: String::new(),
+                key_id: String::new(),
+                evidence: String::new(),
+                body: Vec::new(),
+                item: None,
+                attempts: 1,
+            };
+            Box::pin(async { Ok(Some(row)) })
+        }
+        fn handled<'a>(&'a self, _: i64, _: &'a str) -> StoreFuture<'a, bool> {
+            self.recorded.fetch_add(1, Ordering::SeqCst);
+            Box::pin(async { Ok(true) })
+        }
+        fn failed<'a>(
+            &'a self,
+            _: i64,
+            _: &'a str,
+            _: &'a str,
+            _: Option<Duration>,
+        ) -> StoreFuture<'a, bool> {
+            self.recorded.fetch_add(1, Ordering::SeqCst);
+            Box::pin(async { Ok(true) })
+        }
+        fn dead_letters<'a>(&'a self, _: u32) -> StoreFuture<'a, Vec<DeadLetter>> {
+            Box::pin(async { Ok(Vec::new()) })
+        }
+        fn requeue<'a>(&'a self, _: i64) -> StoreFuture<'a, bool> {
+            Box::pin(async { Ok(false) })
+        }
+        fn purge<'a>(&'a self, _: Duration) -> StoreFuture<'a, u64> {
+            Box::pin(async { Err(StoreError::new("the database is restarting")) })
+        }
+    }
+
+    #[tokio::test]
+    async fn a_purge_that_fails_holds_no_row() {
+        let inbox = Arc::new(AlwaysDueNeverPurged::default());
+        let provider = Platnova::new(crate::Secret::new("pn_worker").unwrap());
+        let worker = Worker::new(inbox.clone(), provider, |_| async { Ok::<(), String>(()) });
+        let mut failed_runs = 0;
+        for _ in 0..2 * PURGE_EVERY {
+            if worker.run_once().await.is_err() {
+                failed_runs += 1;
+            }
+        }
+        assert_eq!(failed_runs, 2, "the purge was tried, and failed, twice");
+        assert_eq!(
+            inbox.recorded.load(Ordering::SeqCst),
+            inbox.taken.load(Ordering::SeqCst),
+            "every row taken had its outcome recorded"
+        );
+    }
 
     /// A store that fails its first `failures` answers, then answers `answer`; and how often
     /// it was asked.
