@@ -2,7 +2,8 @@
 //! installed; the test starts it): receiving through the axum layer and the actix middleware,
 //! a receiving process killed right after its 200, a worker killed mid-handle, 8 workers in 2
 //! processes over 2,000 rows failing three times in ten, a PostgreSQL restart under running
-//! workers, a poison event dead-lettered, re-queued and handled, and an SQLite WAL that starts
+//! workers, a poison event dead-lettered, re-queued and handled, handled rows purged after their
+//! window (PostgreSQL's purge counted to read through its index), and an SQLite WAL that starts
 //! over under a load that never pauses, its file reused meanwhile and given back after.
 
 #[path = "support/servers.rs"]
