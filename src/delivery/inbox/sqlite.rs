@@ -202,7 +202,8 @@ fn wait_for_the_write_lock(tries: i32) -> bool {
 }
 
 /// The writer: a round is every job waiting, in one transaction, each job in a savepoint; the
-/// answers go out after the commit, and then a long WAL is cut short.
+/// answers go out after the commit, and then the writer copies what is left of a long WAL, so
+/// that the WAL starts over.
 fn write_rounds(
     mut connection: Connection,
     mut queue: mpsc::Receiver<Job>,
