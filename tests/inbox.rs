@@ -27,6 +27,11 @@ use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 
 const CHILD: &str = "HOOKPROOF_TEST_CHILD_INBOX";
 
+/// Three attempts, a row due again 50 ms after a worker died handling it.
+fn crash_retry() -> Retry {
+    Retry::new(Duration::from_millis(50), Duration::from_millis(50), 3)
+}
+
 fn secret() -> Secret {
     Secret::new("pn_inbox").unwrap()
 }
@@ -165,6 +170,24 @@ fn child() {
                 })
                 .with_lease(Duration::from_secs(2));
                 worker.run_once().await.unwrap();
+            }
+            // Takes a row into a transaction and hangs in the handler; the parent kills it.
+            "dying-in-transaction" => {
+                let inbox = PostgresInbox::connect(url).await.unwrap();
+                while !inbox
+                    .run_once_in_transaction(&Platnova::new(secret()), crash_retry(), |_, _| {
+                        Box::pin(async {
+                            println!("handling");
+                            std::io::stdout().flush().unwrap();
+                            tokio::time::sleep(Duration::from_secs(120)).await;
+                            Ok::<(), String>(())
+                        })
+                    })
+                    .await
+                    .unwrap()
+                {
+                    tokio::time::sleep(Duration::from_millis(10)).await;
+                }
             }
             // Four workers until nothing is left, as a second process.
             workers if workers.starts_with("workers:") => {
@@ -518,7 +541,8 @@ fn the_inbox_on_postgres() {
         Some(&1)
     );
 
-    // The handler's own writes commit with "handled", or roll back with a failure.
+    // The handler's own writes commit with "handled", or roll back with a failure (an error or
+    // a panic).
     let postgres = client
         .block_on(PostgresInbox::connect(&server.url()))
         .unwrap();
@@ -542,7 +566,7 @@ fn the_inbox_on_postgres() {
                 .unwrap()
         })
     };
-    for fails in [true, false] {
+    for ending in ["error", "panic", "success"] {
         let ran = client.block_on(postgres.run_once_in_transaction(
             &provider,
             retry,
@@ -554,15 +578,17 @@ fn the_inbox_on_postgres() {
                         .execute(&mut **transaction)
                         .await
                         .map_err(|error| error.to_string())?;
-                    if fails {
-                        return Err("the ledger refused it after writing".to_owned());
+                    match ending {
+                        "error" => Err("the ledger refused it after writing".to_owned()),
+                        "panic" => panic!("the ledger client met a None"),
+                        _ => Ok(()),
                     }
-                    Ok(())
                 })
             },
         ));
-        assert!(ran.unwrap());
-        assert_eq!(ledger_rows(), if fails { 0 } else { 1 }, "fails: {fails}");
+        assert!(ran.unwrap(), "{ending}");
+        let expected = if ending == "success" { 1 } else { 0 };
+        assert_eq!(ledger_rows(), expected, "{ending}");
         std::thread::sleep(Duration::from_millis(5));
     }
     let nothing_due =
@@ -571,6 +597,38 @@ fn the_inbox_on_postgres() {
         }));
     assert!(!nothing_due.unwrap(), "handled exactly once");
     assert_eq!(ledger_rows(), 1);
+
+    // A row whose handling kills the process, each time: each death spends an attempt (its
+    // transaction rolled back), and once they are spent the row is dead-lettered unhandled.
+    let dead_before = client.block_on(postgres.dead_letters(10)).unwrap().len();
+    assert_eq!(
+        client.block_on(post(address, "KILLS-ITS-WORKER")),
+        Some((200, "stored".into()))
+    );
+    for _ in 0..crash_retry().max_attempts {
+        let (mut dying, mut lines) = spawn_child("dying-in-transaction", &server.url());
+        assert!(lines.any(|line| line.is_ok_and(|line| line.ends_with("handling"))));
+        dying.kill().unwrap();
+        dying.wait().unwrap();
+    }
+    std::thread::sleep(Duration::from_millis(100));
+    let handled_again = client.block_on(postgres.run_once_in_transaction(
+        &provider,
+        crash_retry(),
+        |_, _| Box::pin(async { Err::<(), _>("handled again") }),
+    ));
+    assert!(handled_again.unwrap(), "the row was due");
+    let dead = client.block_on(postgres.dead_letters(10)).unwrap();
+    assert_eq!(dead.len(), dead_before + 1);
+    let newest = dead.last().unwrap();
+    assert_eq!(
+        (newest.attempts, newest.last_error.as_str()),
+        (
+            4,
+            "no attempt left: its last attempts ended without an outcome (the worker stopped, \
+             or the store could not record it)"
+        )
+    );
 }
 
 #[actix_web::test]

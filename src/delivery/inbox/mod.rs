@@ -13,7 +13,8 @@
 //! A [`Worker`] handles the stored deliveries: it takes one due row at a time, with a lease
 //! (several workers, in several processes, never hold one row at once), parses it again from
 //! the stored body (a stored row is the proof of its verification: no secret is needed), and
-//! runs the handler. A failure is retried with exponential backoff and jitter; after
+//! runs the handler. A failure (an error, or a panic) is retried with exponential backoff and
+//! jitter; after
 //! [`Retry::max_attempts`] the row is dead-lettered with its last error, to be listed and
 //! re-queued. Handled rows are kept for the de-duplication window, then purged. No order is
 //! promised.
@@ -23,6 +24,7 @@
 //! | before the row is committed | no 200 was sent: the provider retries |
 //! | after the commit, before or after the 200 | the row is there; a worker handles it (a provider retry is a duplicate) |
 //! | while a worker handles the row | the row's lease runs out and another worker handles it again |
+//! | in every attempt (a row whose handling kills the process) | each death spends an attempt; once all are spent, the row is dead-lettered unhandled |
 //! | after the handler succeeded, before the row is marked | the row is handled again after its lease (handlers must be idempotent, or, with PostgreSQL, commit their writes with the row: [`PostgresInbox::run_once_in_transaction`]) |
 //!
 //! A store that cannot record an outcome (a database restarting, another process holding
@@ -47,7 +49,7 @@ use std::time::{Duration, SystemTime};
 
 #[cfg(feature = "postgres")]
 #[cfg_attr(docsrs, doc(cfg(feature = "postgres")))]
-pub use postgres::PostgresInbox;
+pub use postgres::{InTransaction, PostgresInbox};
 #[cfg(feature = "sqlite")]
 #[cfg_attr(docsrs, doc(cfg(feature = "sqlite")))]
 pub use sqlite::SqliteInbox;
@@ -144,7 +146,8 @@ pub struct DeadLetter {
     pub provider: String,
     /// Whose delivery it is.
     pub tenant: String,
-    /// How many attempts it had.
+    /// How many times it was taken: its attempts, and one more when its last attempts ended
+    /// without an outcome (their worker died).
     pub attempts: u32,
     /// The handler's last error, as it displayed it.
     pub last_error: String,

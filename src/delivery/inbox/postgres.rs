@@ -11,7 +11,7 @@ use sqlx::postgres::{PgPool, PgRow};
 use sqlx::{Postgres, Row, Transaction};
 
 use super::batch::Batcher;
-use super::worker::Handled;
+use super::worker::{Handled, admit, outcome_of, worker_name};
 use super::{
     DeadLetter, Filed, Inbox, NewDelivery, StoredDelivery, outcomes, purge_in_chunks, store_error,
 };
@@ -130,9 +130,14 @@ impl PostgresInbox {
 
     /// Handles one due row of `provider` inside one transaction, which `handler` is given: its
     /// own writes and "this row is handled" commit together, or not at all (an exactly-once
-    /// effect). The row stays locked while the handler runs; a worker that dies releases it at
-    /// once. A failure rolls the handler's writes back and records the attempt as
-    /// [`Worker`](super::Worker) does. `Ok(false)` when no row was due.
+    /// effect). A failure (an error or a panic) rolls the handler's writes back and records the
+    /// attempt as [`Worker`](super::Worker) does. `Ok(false)` when no row was due.
+    ///
+    /// The attempt is counted before the handler runs, in a commit of its own, and the row is
+    /// then locked for the handler's transaction. A worker that dies in the handler has spent
+    /// the attempt, and the row is due again `retry.first_wait` later: a row whose handling
+    /// kills the process is dead-lettered once its attempts are spent, rather than killing
+    /// every worker that takes it, for ever.
     pub async fn run_once_in_transaction<P, H, E>(
         &self,
         provider: &P,
@@ -147,29 +152,38 @@ impl PostgresInbox {
         ) -> InTransaction<'t, E>,
         E: fmt::Display,
     {
+        let worker = worker_name();
+        // The lease says only when another worker may take the row should this one die: while
+        // the handler runs, the row's lock keeps it.
+        let Some(row) = self
+            .take(provider.name(), &worker, retry.first_wait)
+            .await?
+        else {
+            return Ok(false);
+        };
+        let (id, attempt) = (row.id, row.attempts);
         let mut transaction = self.pool.begin().await.map_err(store_error)?;
-        let row = sqlx::query(&format!(
-            "UPDATE hookproof_inbox SET attempts = attempts + 1 WHERE id = ({NEXT_DUE}) {RETURNED}"
-        ))
-        .bind(provider.name())
+        let still_held = sqlx::query(
+            "SELECT 1 FROM hookproof_inbox WHERE id = $1 AND locked_by = $2 FOR UPDATE",
+        )
+        .bind(id)
+        .bind(&worker)
         .fetch_optional(&mut *transaction)
         .await
         .map_err(store_error)?;
-        let Some(row) = row else {
-            return Ok(false);
-        };
-        let row = stored(&row);
-        let (id, attempt) = (row.id, row.attempts);
-        let outcome = match super::worker::parse_stored(provider, row) {
-            Ok(handled) => handler(handled, &mut transaction)
-                .await
-                .map_err(|error| error.to_string()),
+        if still_held.is_none() {
+            // Its lease ran out before the lock, and another worker took it.
+            return Ok(true);
+        }
+        let outcome = match admit(provider, &retry, row) {
+            Ok(handled) => outcome_of(async { handler(handled, &mut transaction).await }).await,
             Err(error) => Err(error),
         };
         match outcome {
             Ok(()) => {
                 sqlx::query(
-                    "UPDATE hookproof_inbox SET state = 'handled', handled_at = now() WHERE id = $1",
+                    "UPDATE hookproof_inbox SET state = 'handled', handled_at = now(), \
+                     locked_by = NULL, locked_until = NULL WHERE id = $1",
                 )
                 .bind(id)
                 .execute(&mut *transaction)
@@ -180,22 +194,7 @@ impl PostgresInbox {
             Err(error) => {
                 transaction.rollback().await.map_err(store_error)?;
                 let retry_in = retry.wait(attempt, id as u64 ^ u64::from(attempt));
-                sqlx::query(
-                    "UPDATE hookproof_inbox SET attempts = $2, state = $3, last_error = $4, \
-                     next_attempt_at = now() + make_interval(secs => $5) WHERE id = $1",
-                )
-                .bind(id)
-                .bind(attempt as i32)
-                .bind(if retry_in.is_some() {
-                    "pending"
-                } else {
-                    "dead"
-                })
-                .bind(&error)
-                .bind(retry_in.map_or(0.0, |wait| wait.as_secs_f64()))
-                .execute(&self.pool)
-                .await
-                .map_err(store_error)?;
+                self.failed(id, &worker, &error, retry_in).await?;
             }
         }
         Ok(true)

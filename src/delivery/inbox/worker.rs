@@ -3,9 +3,12 @@
 
 use std::fmt;
 use std::future::Future;
+use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use futures_util::FutureExt;
 
 use super::{Inbox, StoredDelivery};
 use crate::delivery::reception::Receipt;
@@ -98,7 +101,7 @@ pub struct Worker<P, H> {
 }
 
 /// Tells workers apart in the rows they hold: the process and a counter.
-fn worker_name() -> String {
+pub(crate) fn worker_name() -> String {
     static NEXT: AtomicU64 = AtomicU64::new(1);
     format!(
         "{}-{}-{}",
@@ -186,10 +189,8 @@ where
             return Ok(false);
         };
         let (id, attempt) = (row.id, row.attempts);
-        let outcome = match self.parse(row) {
-            Ok(handled) => (self.handler)(handled)
-                .await
-                .map_err(|error| error.to_string()),
+        let outcome = match admit(&*self.provider, &self.retry, row) {
+            Ok(handled) => outcome_of(async { (self.handler)(handled).await }).await,
             Err(error) => Err(error),
         };
         match outcome {
@@ -234,9 +235,45 @@ where
             }
         }
     }
+}
 
-    fn parse(&self, row: StoredDelivery) -> Result<Handled<P::Notification>, String> {
-        parse_stored(&*self.provider, row)
+/// Why a row taken for its `attempt`th time is dead-lettered unhandled: its attempts are spent,
+/// the last ones without an outcome recorded (their worker stopped, or the store could not
+/// record it). A row whose handling kills the process would otherwise kill every worker that
+/// takes it, for ever.
+const NO_ATTEMPT_LEFT: &str = "no attempt left: its last attempts ended without an outcome \
+    (the worker stopped, or the store could not record it)";
+
+/// A taken row, ready for its handler: parsed again from its stored body, unless it is out of
+/// attempts or no longer parses (both failures, and the first dead-letters it).
+pub(crate) fn admit<P: Provider>(
+    provider: &P,
+    retry: &Retry,
+    row: StoredDelivery,
+) -> Result<Handled<P::Notification>, String> {
+    if row.attempts > retry.max_attempts {
+        return Err(NO_ATTEMPT_LEFT.to_owned());
+    }
+    parse_stored(provider, row)
+}
+
+/// What one handling came to: the handler's error, or its panic, is a failed attempt like any
+/// other, so that a panicking handler neither ends the worker nor leaves its row held.
+pub(crate) async fn outcome_of<E: fmt::Display>(
+    handling: impl Future<Output = Result<(), E>>,
+) -> Result<(), String> {
+    match AssertUnwindSafe(handling).catch_unwind().await {
+        Ok(result) => result.map_err(|error| error.to_string()),
+        Err(panic) => Err(
+            match panic
+                .downcast_ref::<&str>()
+                .copied()
+                .or_else(|| panic.downcast_ref::<String>().map(String::as_str))
+            {
+                Some(message) => format!("the handler panicked: {message}"),
+                None => "the handler panicked".to_owned(),
+            },
+        ),
     }
 }
 
@@ -265,7 +302,7 @@ async fn record_within<'a>(
 
 /// A stored row as its notification: verified when it was received, so parsed without a key;
 /// for a batch, narrowed to the row's item.
-pub(crate) fn parse_stored<P: Provider>(
+fn parse_stored<P: Provider>(
     provider: &P,
     row: StoredDelivery,
 ) -> Result<Handled<P::Notification>, String> {
@@ -311,15 +348,35 @@ mod tests {
     use crate::platnova::Platnova;
     use std::sync::atomic::AtomicU32;
 
-    /// An inbox that always has a row due and cannot purge: it counts the rows taken and the
-    /// outcomes recorded.
-    #[derive(Default)]
-    struct AlwaysDueNeverPurged {
-        taken: AtomicU32,
-        recorded: AtomicU32,
+    /// What a worker recorded for a row.
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    enum Outcome {
+        Handled,
+        Failed { error: String, dead: bool },
     }
 
-    impl Inbox for AlwaysDueNeverPurged {
+    /// An inbox with one row, due at every take (a Platnova `card.charged`), taken `attempts`
+    /// times before; it records the outcomes, and cannot purge.
+    #[derive(Default)]
+    struct OneRowAlwaysDue {
+        attempts: AtomicU32,
+        outcomes: std::sync::Mutex<Vec<Outcome>>,
+    }
+
+    impl OneRowAlwaysDue {
+        fn taken_before(attempts: u32) -> Arc<Self> {
+            Arc::new(Self {
+                attempts: AtomicU32::new(attempts),
+                ..Self::default()
+            })
+        }
+
+        fn outcomes(&self) -> Vec<Outcome> {
+            self.outcomes.lock().unwrap().clone()
+        }
+    }
+
+    impl Inbox for OneRowAlwaysDue {
         fn file<'a>(&'a self, _: Vec<NewDelivery>) -> StoreFuture<'a, Vec<Filed>> {
             Box::pin(async { Err(StoreError::new("not used")) })
         }
@@ -329,30 +386,32 @@ mod tests {
             _: &'a str,
             _: Duration,
         ) -> StoreFuture<'a, Option<StoredDelivery>> {
-            self.taken.fetch_add(1, Ordering::SeqCst);
             let row = StoredDelivery {
                 id: 1,
                 tenant: String::new(),
                 key_id: String::new(),
                 evidence: String::new(),
-                body: Vec::new(),
+                body: include_bytes!("../../testing/samples/platnova/card.charged.json").to_vec(),
                 item: None,
-                attempts: 1,
+                attempts: self.attempts.fetch_add(1, Ordering::SeqCst) + 1,
             };
             Box::pin(async { Ok(Some(row)) })
         }
         fn handled<'a>(&'a self, _: i64, _: &'a str) -> StoreFuture<'a, bool> {
-            self.recorded.fetch_add(1, Ordering::SeqCst);
+            self.outcomes.lock().unwrap().push(Outcome::Handled);
             Box::pin(async { Ok(true) })
         }
         fn failed<'a>(
             &'a self,
             _: i64,
             _: &'a str,
-            _: &'a str,
-            _: Option<Duration>,
+            error: &'a str,
+            retry_in: Option<Duration>,
         ) -> StoreFuture<'a, bool> {
-            self.recorded.fetch_add(1, Ordering::SeqCst);
+            self.outcomes.lock().unwrap().push(Outcome::Failed {
+                error: error.to_owned(),
+                dead: retry_in.is_none(),
+            });
             Box::pin(async { Ok(true) })
         }
         fn dead_letters<'a>(&'a self, _: u32) -> StoreFuture<'a, Vec<DeadLetter>> {
@@ -366,11 +425,16 @@ mod tests {
         }
     }
 
+    fn platnova() -> Platnova {
+        Platnova::new(crate::Secret::new("pn_worker").unwrap())
+    }
+
     #[tokio::test]
     async fn a_purge_that_fails_holds_no_row() {
-        let inbox = Arc::new(AlwaysDueNeverPurged::default());
-        let provider = Platnova::new(crate::Secret::new("pn_worker").unwrap());
-        let worker = Worker::new(inbox.clone(), provider, |_| async { Ok::<(), String>(()) });
+        let inbox = OneRowAlwaysDue::taken_before(0);
+        let worker = Worker::new(inbox.clone(), platnova(), |_| async {
+            Ok::<(), String>(())
+        });
         let mut failed_runs = 0;
         for _ in 0..2 * PURGE_EVERY {
             if worker.run_once().await.is_err() {
@@ -379,10 +443,68 @@ mod tests {
         }
         assert_eq!(failed_runs, 2, "the purge was tried, and failed, twice");
         assert_eq!(
-            inbox.recorded.load(Ordering::SeqCst),
-            inbox.taken.load(Ordering::SeqCst),
+            inbox.outcomes().len(),
+            inbox.attempts.load(Ordering::SeqCst) as usize,
             "every row taken had its outcome recorded"
         );
+    }
+
+    /// A panic is the handler failing: the attempt is recorded, retried, dead-lettered after
+    /// the last, and the worker goes on (a panic out of `run` would end a spawned worker, and
+    /// the next worker to take the row would end too).
+    #[tokio::test]
+    async fn a_handler_that_panics_fails_its_attempt() {
+        let inbox = OneRowAlwaysDue::taken_before(0);
+        let retry = Retry::new(Duration::ZERO, Duration::ZERO, 2);
+        let worker = Worker::new(inbox.clone(), platnova(), |_| async {
+            if true {
+                panic!("the ledger client met a None");
+            }
+            Ok::<(), String>(())
+        })
+        .with_retry(retry);
+        assert!(worker.run_once().await.unwrap());
+        assert!(worker.run_once().await.unwrap());
+        let failed = |dead| Outcome::Failed {
+            error: "the handler panicked: the ledger client met a None".into(),
+            dead,
+        };
+        assert_eq!(inbox.outcomes(), [failed(false), failed(true)]);
+    }
+
+    /// A row taken once more than it has attempts: each of its last takers stopped (a crash,
+    /// a kill) before recording anything. Handling it again would crash again, for ever: it
+    /// is dead-lettered, unhandled.
+    #[tokio::test]
+    async fn a_row_whose_attempts_all_ended_without_an_outcome_is_dead_lettered() {
+        let retry = Retry::new(Duration::ZERO, Duration::ZERO, 3);
+        let inbox = OneRowAlwaysDue::taken_before(3);
+        let handled = Arc::new(AtomicU32::new(0));
+        let counter = Arc::clone(&handled);
+        let worker = Worker::new(inbox.clone(), platnova(), move |_| {
+            counter.fetch_add(1, Ordering::SeqCst);
+            async { Ok::<(), String>(()) }
+        })
+        .with_retry(retry);
+        assert!(worker.run_once().await.unwrap());
+        assert_eq!(handled.load(Ordering::SeqCst), 0, "not handled again");
+        assert_eq!(
+            inbox.outcomes(),
+            [Outcome::Failed {
+                error: "no attempt left: its last attempts ended without an outcome (the worker \
+                        stopped, or the store could not record it)"
+                    .into(),
+                dead: true
+            }]
+        );
+        // One attempt short of that, it is handled.
+        let inbox = OneRowAlwaysDue::taken_before(2);
+        let worker = Worker::new(inbox.clone(), platnova(), |_| async {
+            Ok::<(), String>(())
+        })
+        .with_retry(retry);
+        assert!(worker.run_once().await.unwrap());
+        assert_eq!(inbox.outcomes(), [Outcome::Handled]);
     }
 
     /// A store that fails its first `failures` answers, then answers `answer`; and how often
