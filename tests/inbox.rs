@@ -1,8 +1,10 @@
 //! The durable inbox on SQLite (always: the library is bundled) and on a real PostgreSQL (when
 //! installed; the test starts it): receiving through the axum layer and the actix middleware,
-//! a receiving process killed right after its 200, a worker killed mid-handle, 8 workers in 2
-//! processes over 2,000 rows failing three times in ten, a PostgreSQL restart under running
-//! workers, a poison event dead-lettered, re-queued and handled, handled rows purged after their
+//! a receiving process killed right after its 200, a worker killed mid-handle, a handler slower
+//! than its lease keeping its row, 8 workers in 2 processes over 2,000 rows failing three times
+//! in ten, a PostgreSQL restart under running workers, a poison event dead-lettered, re-queued
+//! and handled, a row whose handling in a PostgreSQL transaction kills its worker each time
+//! dead-lettered once its attempts are spent, handled rows purged after their
 //! window (PostgreSQL's purge counted to read through its index), and an SQLite WAL that starts
 //! over under a load that never pauses, its file reused meanwhile and given back after.
 
@@ -90,8 +92,9 @@ impl HandledLog {
 }
 
 /// A worker that records successes, failing `fail_percent` of attempts, retrying fast. Its
-/// lease, like any, is longer than its slowest handling: with 8 workers in 2 processes on one
-/// SQLite file on a busy 2-core machine, a round can wait a while for the other process's lock.
+/// lease, like any, is longer than the store's slowest answer: with 8 workers in 2 processes on
+/// one SQLite file on a busy 2-core machine, a round can wait a while for the other process's
+/// lock.
 fn worker(
     inbox: Arc<dyn Inbox>,
     log: HandledLog,
@@ -281,6 +284,45 @@ fn scenarios(url: &str, dir: &Path) {
     assert!(killed_at.elapsed() >= Duration::from_secs(2));
     assert_eq!(log.counts().get("card.charged:WORKER-KILLED"), Some(&1));
 
+    // A handler slower than its lease keeps its row: the lease is renewed while it runs, and
+    // another worker asking meanwhile never gets the row.
+    assert_eq!(
+        client.block_on(post(address, "SLOWER-THAN-ITS-LEASE")),
+        Some((200, "stored".into()))
+    );
+    let (slow_log, started) = (log.clone(), Arc::new(tokio::sync::Notify::new()));
+    let handler_started = Arc::clone(&started);
+    let slow = Worker::new(
+        Arc::clone(&inbox),
+        Platnova::new(secret()),
+        move |handled| {
+            let log = slow_log.clone();
+            handler_started.notify_one();
+            async move {
+                tokio::time::sleep(Duration::from_millis(1500)).await;
+                log.record(handled.notification.idempotency_key().unwrap().as_str());
+                Ok::<(), String>(())
+            }
+        },
+    )
+    .with_lease(Duration::from_millis(400));
+    client.block_on(async {
+        let slow = tokio::spawn(async move { slow.run_once().await });
+        started.notified().await;
+        let mut asked = 0;
+        while !slow.is_finished() {
+            assert!(!single.run_once().await.unwrap(), "taken while still held");
+            asked += 1;
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        assert!(asked >= 20, "asked {asked} times");
+        assert!(slow.await.unwrap().unwrap());
+    });
+    assert_eq!(
+        log.counts().get("card.charged:SLOWER-THAN-ITS-LEASE"),
+        Some(&1)
+    );
+
     // A duplicate delivery is acknowledged without a second row.
     assert_eq!(
         client.block_on(post(address, "WORKER-KILLED")),
@@ -341,7 +383,7 @@ fn scenarios(url: &str, dir: &Path) {
     assert_eq!(log.counts().get("card.charged:POISON"), Some(&1));
 
     // Handled rows are kept for the de-duplication window, then purged with their keys, a few
-    // hundred per transaction (here 2,003 rows: several); a dead letter and a row still due
+    // hundred per transaction (here 2,004 rows: several); a dead letter and a row still due
     // are kept.
     assert_eq!(
         client.block_on(post(address, "DEAD-KEPT")),
@@ -361,7 +403,7 @@ fn scenarios(url: &str, dir: &Path) {
         let within_the_hour = inbox.purge(Duration::from_secs(3600)).await.unwrap();
         assert_eq!(within_the_hour, 0, "every row was handled within the hour");
         tokio::time::sleep(Duration::from_millis(5)).await;
-        assert_eq!(inbox.purge(Duration::ZERO).await.unwrap(), 2003);
+        assert_eq!(inbox.purge(Duration::ZERO).await.unwrap(), 2004);
         assert_eq!(inbox.dead_letters(10).await.unwrap().len(), 1);
     });
     assert_eq!(

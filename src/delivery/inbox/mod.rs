@@ -27,9 +27,12 @@
 //! | in every attempt (a row whose handling kills the process) | each death spends an attempt; once all are spent, the row is dead-lettered unhandled |
 //! | after the handler succeeded, before the row is marked | the row is handled again after its lease (handlers must be idempotent, or, with PostgreSQL, commit their writes with the row: [`PostgresInbox::run_once_in_transaction`]) |
 //!
-//! A store that cannot record an outcome (a database restarting, another process holding
-//! SQLite's lock) is asked again while the row's lease holds: a lease longer than the slowest
-//! handling is what keeps a row from being handled twice.
+//! While a handler runs, its worker renews the row's lease every third of it, so a handler
+//! slower than the lease keeps its row. A store that cannot renew it (a database restarting,
+//! another process holding SQLite's lock) is asked again while the lease holds; when the lease
+//! ends first, the handler is dropped unfinished, since another worker may then take the row.
+//! A store that cannot record an outcome is asked again the same way. So a lease longer than
+//! the store's slowest answer is what keeps a row from being handled twice.
 //!
 //! Stores: [`SqliteInbox`] (feature `sqlite`: a file, no server) and [`PostgresInbox`]
 //! (feature `postgres`: several instances).
@@ -170,6 +173,10 @@ pub trait Inbox: Send + Sync {
         lease: Duration,
     ) -> StoreFuture<'a, Option<StoredDelivery>>;
 
+    /// Holds the row for `lease` from now, if `worker` still holds it (and it is not handled
+    /// or dead): a worker renews its lease while a handler runs.
+    fn extend<'a>(&'a self, id: i64, worker: &'a str, lease: Duration) -> StoreFuture<'a, bool>;
+
     /// Marks the row handled, if `worker` still holds it.
     fn handled<'a>(&'a self, id: i64, worker: &'a str) -> StoreFuture<'a, bool>;
 
@@ -219,6 +226,9 @@ impl<I: Inbox + ?Sized> Inbox for Arc<I> {
         lease: Duration,
     ) -> StoreFuture<'a, Option<StoredDelivery>> {
         (**self).take(provider, worker, lease)
+    }
+    fn extend<'a>(&'a self, id: i64, worker: &'a str, lease: Duration) -> StoreFuture<'a, bool> {
+        (**self).extend(id, worker, lease)
     }
     fn handled<'a>(&'a self, id: i64, worker: &'a str) -> StoreFuture<'a, bool> {
         (**self).handled(id, worker)

@@ -263,6 +263,22 @@ impl Inbox for PostgresInbox {
         })
     }
 
+    fn extend<'a>(&'a self, id: i64, worker: &'a str, lease: Duration) -> StoreFuture<'a, bool> {
+        Box::pin(async move {
+            sqlx::query(
+                "UPDATE hookproof_inbox SET locked_until = now() + make_interval(secs => $3) \
+                 WHERE id = $1 AND locked_by = $2 AND state = 'pending'",
+            )
+            .bind(id)
+            .bind(worker)
+            .bind(lease.as_secs_f64())
+            .execute(&self.pool)
+            .await
+            .map(|done| done.rows_affected() == 1)
+            .map_err(store_error)
+        })
+    }
+
     fn handled<'a>(&'a self, id: i64, worker: &'a str) -> StoreFuture<'a, bool> {
         Box::pin(async move {
             sqlx::query(

@@ -328,6 +328,19 @@ impl Inbox for SqliteInbox {
         }))
     }
 
+    fn extend<'a>(&'a self, id: i64, worker: &'a str, lease: Duration) -> StoreFuture<'a, bool> {
+        let worker = worker.to_owned();
+        Box::pin(self.run(move |connection| {
+            connection
+                .prepare_cached(
+                    "UPDATE hookproof_inbox SET locked_until = ?1 \
+                     WHERE id = ?2 AND locked_by = ?3 AND state = 'pending'",
+                )?
+                .execute(params![now_ms() + ms(lease), id, worker])
+                .map(|changed| changed == 1)
+        }))
+    }
+
     fn handled<'a>(&'a self, id: i64, worker: &'a str) -> StoreFuture<'a, bool> {
         let worker = worker.to_owned();
         Box::pin(self.run(move |connection| {

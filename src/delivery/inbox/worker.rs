@@ -4,6 +4,7 @@
 use std::fmt;
 use std::future::Future;
 use std::panic::AssertUnwindSafe;
+use std::pin::pin;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
@@ -120,8 +121,8 @@ where
     F: Future<Output = Result<(), E>>,
     E: fmt::Display,
 {
-    /// How long a worker holds a row unless [`with_lease`](Self::with_lease) says otherwise:
-    /// 60 s. A worker that dies holding a row delays it this long.
+    /// How long a worker holds a row at a time unless [`with_lease`](Self::with_lease) says
+    /// otherwise: 60 s. A worker that dies holding a row delays it this long at most.
     pub const DEFAULT_LEASE: Duration = Duration::from_secs(60);
 
     /// A worker parsing rows with `provider` (its keys are not used: a stored row was verified
@@ -140,8 +141,9 @@ where
         }
     }
 
-    /// Holds each row this long while handling it (default [`DEFAULT_LEASE`](Self::DEFAULT_LEASE)):
-    /// longer than the slowest handler.
+    /// Holds each row this long at a time (default [`DEFAULT_LEASE`](Self::DEFAULT_LEASE)),
+    /// renewed every third of it while the handler runs: longer than the store's slowest
+    /// answer (a handler may take longer). A worker that dies holds its row this long at most.
     #[must_use]
     pub fn with_lease(mut self, lease: Duration) -> Self {
         self.lease = lease;
@@ -171,6 +173,12 @@ where
 
     /// Takes one due row and handles it; `Ok(false)` when none was due.
     ///
+    /// While the handler runs, the row's lease is renewed every third of it, so that a handler
+    /// slower than the lease keeps its row. Should the row stop being this worker's (its lease
+    /// ran out and another worker took it), or the store not answer a renewal before the lease
+    /// ends, the handler is dropped unfinished: past that point another worker may hold the
+    /// row, and two never handle it at once.
+    ///
     /// The outcome is recorded at once; a store that cannot record it (another process holding
     /// SQLite's lock, a database restarting) is asked again while the row's lease holds, so that
     /// a handled row is not handled again when its lease runs out.
@@ -180,7 +188,7 @@ where
         if self.runs.fetch_add(1, Ordering::Relaxed) % PURGE_EVERY == PURGE_EVERY - 1 {
             self.inbox.purge(self.retention).await?;
         }
-        let lease_ends = Instant::now() + self.lease;
+        let mut lease_ends = Instant::now() + self.lease;
         let Some(row) = self
             .inbox
             .take(self.provider.name(), &self.name, self.lease)
@@ -189,9 +197,15 @@ where
             return Ok(false);
         };
         let (id, attempt) = (row.id, row.attempts);
-        let outcome = match admit(&*self.provider, &self.retry, row) {
-            Ok(handled) => outcome_of(async { (self.handler)(handled).await }).await,
-            Err(error) => Err(error),
+        let handling = async {
+            match admit(&*self.provider, &self.retry, row) {
+                Ok(handled) => outcome_of(async { (self.handler)(handled).await }).await,
+                Err(error) => Err(error),
+            }
+        };
+        let Some(outcome) = self.holding(id, &mut lease_ends, handling).await? else {
+            // Another worker took it: its outcome is that worker's to record.
+            return Ok(true);
         };
         match outcome {
             Ok(()) => {
@@ -206,6 +220,53 @@ where
             }
         }
         Ok(true)
+    }
+
+    /// Runs `handling` while renewing the lease on row `id`, which ends at `lease_ends` (moved
+    /// on by each renewal). `Ok(None)` once the row is another worker's, and `Err` once the
+    /// lease ends before the store answers a renewal: the handling is then dropped unfinished.
+    async fn holding<T>(
+        &self,
+        id: i64,
+        lease_ends: &mut Instant,
+        handling: impl Future<Output = T>,
+    ) -> Result<Option<T>, StoreError> {
+        let mut handling = pin!(handling);
+        let every = (self.lease / 3).max(Duration::from_millis(1));
+        let mut next_renewal = Instant::now() + every;
+        // A renewal under way, and when it was asked for (what the new lease counts from).
+        let mut renewal: Option<(Instant, StoreFuture<'_, bool>)> = None;
+        let mut last_error = None;
+        loop {
+            tokio::select! {
+                biased;
+                outcome = &mut handling => return Ok(Some(outcome)),
+                answer = async { renewal.as_mut().map(|(_, answer)| answer).unwrap().await },
+                    if renewal.is_some() =>
+                {
+                    let asked_at = renewal.take().map(|(asked_at, _)| asked_at).unwrap();
+                    match answer {
+                        Ok(true) => {
+                            *lease_ends = asked_at + self.lease;
+                            next_renewal = asked_at + every;
+                        }
+                        Ok(false) => return Ok(None),
+                        Err(error) => {
+                            next_renewal = Instant::now() + every / 4;
+                            last_error = Some(error);
+                        }
+                    }
+                }
+                () = tokio::time::sleep_until((*lease_ends).into()) => {
+                    return Err(last_error.unwrap_or_else(|| {
+                        StoreError::new("the row's lease ran out before the store renewed it")
+                    }));
+                }
+                () = tokio::time::sleep_until(next_renewal.into()), if renewal.is_none() => {
+                    renewal = Some((Instant::now(), self.inbox.extend(id, &self.name, self.lease)));
+                }
+            }
+        }
     }
 
     /// Handles rows until none is due.
@@ -355,18 +416,39 @@ mod tests {
         Failed { error: String, dead: bool },
     }
 
+    /// How the store answers a lease's renewal.
+    #[derive(Debug, Default, Clone, Copy)]
+    enum Renewal {
+        #[default]
+        Granted,
+        /// The row is another worker's.
+        Refused,
+        /// The store does not answer.
+        Failing,
+    }
+
     /// An inbox with one row, due at every take (a Platnova `card.charged`), taken `attempts`
-    /// times before; it records the outcomes, and cannot purge.
+    /// times before; it records the outcomes, answers renewals with `renewal`, and cannot
+    /// purge.
     #[derive(Default)]
     struct OneRowAlwaysDue {
         attempts: AtomicU32,
         outcomes: std::sync::Mutex<Vec<Outcome>>,
+        renewal: Renewal,
+        renewals_asked: AtomicU32,
     }
 
     impl OneRowAlwaysDue {
         fn taken_before(attempts: u32) -> Arc<Self> {
             Arc::new(Self {
                 attempts: AtomicU32::new(attempts),
+                ..Self::default()
+            })
+        }
+
+        fn renewing(renewal: Renewal) -> Arc<Self> {
+            Arc::new(Self {
+                renewal,
                 ..Self::default()
             })
         }
@@ -396,6 +478,15 @@ mod tests {
                 attempts: self.attempts.fetch_add(1, Ordering::SeqCst) + 1,
             };
             Box::pin(async { Ok(Some(row)) })
+        }
+        fn extend<'a>(&'a self, _: i64, _: &'a str, _: Duration) -> StoreFuture<'a, bool> {
+            self.renewals_asked.fetch_add(1, Ordering::SeqCst);
+            let answer = match self.renewal {
+                Renewal::Granted => Ok(true),
+                Renewal::Refused => Ok(false),
+                Renewal::Failing => Err(StoreError::new("connection refused")),
+            };
+            Box::pin(async { answer })
         }
         fn handled<'a>(&'a self, _: i64, _: &'a str) -> StoreFuture<'a, bool> {
             self.outcomes.lock().unwrap().push(Outcome::Handled);
@@ -505,6 +596,85 @@ mod tests {
         .with_retry(retry);
         assert!(worker.run_once().await.unwrap());
         assert_eq!(inbox.outcomes(), [Outcome::Handled]);
+    }
+
+    /// A worker whose handler takes `handling`, under a 300 ms lease, on `inbox`: whether the
+    /// handler finished or was dropped unfinished, how long `run_once` took, and its answer.
+    async fn handle_slowly(
+        inbox: Arc<OneRowAlwaysDue>,
+        handling: Duration,
+    ) -> (&'static str, Duration, Result<bool, StoreError>) {
+        let ending = Arc::new(std::sync::Mutex::new("never started"));
+        let seen = Arc::clone(&ending);
+        let worker = Worker::new(inbox, platnova(), move |_| {
+            let ending = Arc::clone(&seen);
+            async move {
+                /// Says "dropped" unless the handler got to its end.
+                struct Ending(Arc<std::sync::Mutex<&'static str>>);
+                impl Drop for Ending {
+                    fn drop(&mut self) {
+                        let mut ending = self.0.lock().unwrap();
+                        if *ending != "finished" {
+                            *ending = "dropped";
+                        }
+                    }
+                }
+                let guard = Ending(ending);
+                tokio::time::sleep(handling).await;
+                *guard.0.lock().unwrap() = "finished";
+                Ok::<(), String>(())
+            }
+        })
+        .with_lease(Duration::from_millis(300));
+        let started = Instant::now();
+        let answer = worker.run_once().await;
+        let ending = *ending.lock().unwrap();
+        (ending, started.elapsed(), answer)
+    }
+
+    #[tokio::test]
+    async fn a_handler_slower_than_its_lease_keeps_its_row() {
+        let inbox = OneRowAlwaysDue::renewing(Renewal::Granted);
+        let (ending, _, answer) = handle_slowly(inbox.clone(), Duration::from_secs(1)).await;
+        assert_eq!(ending, "finished");
+        assert!(answer.unwrap());
+        assert_eq!(inbox.outcomes(), [Outcome::Handled]);
+        // Leases of 300 ms cover one second only with three renewals at least.
+        let asked = inbox.renewals_asked.load(Ordering::SeqCst);
+        assert!(asked >= 3, "{asked} renewals");
+    }
+
+    /// The row's lease ran out and another worker took it: this one stops, and records nothing
+    /// (the row's outcome is the other worker's).
+    #[tokio::test]
+    async fn a_row_another_worker_took_is_let_go() {
+        let inbox = OneRowAlwaysDue::renewing(Renewal::Refused);
+        let (ending, took, answer) = handle_slowly(inbox.clone(), Duration::from_secs(10)).await;
+        assert_eq!(ending, "dropped");
+        assert!(took < Duration::from_secs(2), "{took:?}");
+        assert!(answer.unwrap());
+        assert_eq!(inbox.outcomes(), []);
+    }
+
+    /// Past the lease another worker may hold the row: the handling stops there.
+    #[tokio::test]
+    async fn a_lease_the_store_cannot_renew_ends_the_handling_with_it() {
+        let inbox = OneRowAlwaysDue::renewing(Renewal::Failing);
+        let (ending, took, answer) = handle_slowly(inbox.clone(), Duration::from_secs(10)).await;
+        assert_eq!(ending, "dropped");
+        assert!(
+            took >= Duration::from_millis(300) && took < Duration::from_secs(2),
+            "{took:?}"
+        );
+        assert_eq!(
+            answer.unwrap_err().to_string(),
+            "the store did not answer: connection refused"
+        );
+        assert_eq!(inbox.outcomes(), []);
+        assert!(
+            inbox.renewals_asked.load(Ordering::SeqCst) >= 2,
+            "asked again"
+        );
     }
 
     /// A store that fails its first `failures` answers, then answers `answer`; and how often
