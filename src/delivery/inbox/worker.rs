@@ -280,15 +280,17 @@ where
 
     /// Handles rows until `stop` resolves, waiting a moment whenever none is due; a store that
     /// cannot answer is waited out the same way.
+    ///
+    /// A row in hand when `stop` resolves is finished first, its outcome recorded: stopping (a
+    /// deploy, a scale-down) does not cut a handler off mid-way and leave its row to be handled
+    /// again after its lease. Put a timeout around `run` if a handler may hang.
     pub async fn run(&self, stop: impl Future<Output = ()>) {
-        let mut stop = std::pin::pin!(stop);
+        let mut stop = pin!(stop);
         loop {
-            let worked = tokio::select! {
-                biased;
-                () = &mut stop => return,
-                worked = self.run_once() => worked,
-            };
-            if !matches!(worked, Ok(true)) {
+            if stop.as_mut().now_or_never().is_some() {
+                return;
+            }
+            if !matches!(self.run_once().await, Ok(true)) {
                 tokio::select! {
                     () = &mut stop => return,
                     () = tokio::time::sleep(self.idle_wait) => {}
@@ -598,38 +600,70 @@ mod tests {
         assert_eq!(inbox.outcomes(), [Outcome::Handled]);
     }
 
+    /// How a slow handler's run ended, as the handler saw it.
+    type Ending = Arc<std::sync::Mutex<&'static str>>;
+
+    type Handling = std::pin::Pin<Box<dyn Future<Output = Result<(), String>> + Send>>;
+
+    /// Says "dropped" unless the handler got to its end.
+    struct EndingGuard(Ending);
+
+    impl Drop for EndingGuard {
+        fn drop(&mut self) {
+            let mut ending = self.0.lock().unwrap();
+            if *ending != "finished" {
+                *ending = "dropped";
+            }
+        }
+    }
+
+    /// A handler that says when it has started, then takes `handling`; and how its run ended.
+    fn slow_handler(
+        handling: Duration,
+        started: Arc<tokio::sync::Notify>,
+    ) -> (
+        Ending,
+        impl Fn(Handled<crate::platnova::Notification>) -> Handling,
+    ) {
+        let ending: Ending = Arc::new(std::sync::Mutex::new("never started"));
+        let seen = Arc::clone(&ending);
+        let handler = move |_| {
+            let guard = EndingGuard(Arc::clone(&seen));
+            started.notify_one();
+            Box::pin(async move {
+                tokio::time::sleep(handling).await;
+                *guard.0.lock().unwrap() = "finished";
+                Ok(())
+            }) as Handling
+        };
+        (ending, handler)
+    }
+
     /// A worker whose handler takes `handling`, under a 300 ms lease, on `inbox`: whether the
     /// handler finished or was dropped unfinished, how long `run_once` took, and its answer.
     async fn handle_slowly(
         inbox: Arc<OneRowAlwaysDue>,
         handling: Duration,
     ) -> (&'static str, Duration, Result<bool, StoreError>) {
-        let ending = Arc::new(std::sync::Mutex::new("never started"));
-        let seen = Arc::clone(&ending);
-        let worker = Worker::new(inbox, platnova(), move |_| {
-            let ending = Arc::clone(&seen);
-            async move {
-                /// Says "dropped" unless the handler got to its end.
-                struct Ending(Arc<std::sync::Mutex<&'static str>>);
-                impl Drop for Ending {
-                    fn drop(&mut self) {
-                        let mut ending = self.0.lock().unwrap();
-                        if *ending != "finished" {
-                            *ending = "dropped";
-                        }
-                    }
-                }
-                let guard = Ending(ending);
-                tokio::time::sleep(handling).await;
-                *guard.0.lock().unwrap() = "finished";
-                Ok::<(), String>(())
-            }
-        })
-        .with_lease(Duration::from_millis(300));
+        let (ending, handler) = slow_handler(handling, Arc::default());
+        let worker = Worker::new(inbox, platnova(), handler).with_lease(Duration::from_millis(300));
         let started = Instant::now();
         let answer = worker.run_once().await;
         let ending = *ending.lock().unwrap();
         (ending, started.elapsed(), answer)
+    }
+
+    /// Stopping lets the row in hand finish: its handler runs to its end and its outcome is
+    /// recorded, rather than being cut off and handled again after its lease.
+    #[tokio::test]
+    async fn stopping_finishes_the_row_in_hand() {
+        let inbox = OneRowAlwaysDue::renewing(Renewal::Granted);
+        let started = Arc::new(tokio::sync::Notify::new());
+        let (ending, handler) = slow_handler(Duration::from_millis(300), Arc::clone(&started));
+        let worker = Worker::new(inbox.clone(), platnova(), handler);
+        worker.run(async move { started.notified().await }).await;
+        assert_eq!(*ending.lock().unwrap(), "finished");
+        assert_eq!(inbox.outcomes(), [Outcome::Handled], "and no row after it");
     }
 
     #[tokio::test]
