@@ -17,6 +17,8 @@
 //! `cargo bench -p hookproof-integration --bench receiver` (add `-- inbox`, or any other word
 //! of a configuration's name, to measure only those, without recording them)
 
+#[path = "../tests/support/serve.rs"]
+mod serve;
 #[path = "../tests/support/servers.rs"]
 mod servers;
 
@@ -173,7 +175,7 @@ fn compare(
     receiver: Receiver<Platnova>,
     round_trip: Option<&dyn Fn() -> f64>,
 ) -> serde_json::Value {
-    let (address, stop) = servers::serve_axum_on(runtime.handle(), app(receiver));
+    let (address, stop) = serve::serve_axum_on(runtime.handle(), app(receiver));
     let (mut ours, mut theirs) = (Rounds::default(), Rounds::default());
     let mut round_trips = Vec::new();
     for round in 0..ROUNDS {
@@ -287,7 +289,7 @@ fn main() {
         .skip(1)
         .find(|argument| !argument.starts_with('-'));
     let wanted = |name: &str| only.as_deref().is_none_or(|only| name.contains(only));
-    let (baseline, stop_baseline) = servers::serve_axum(app(platnova()));
+    let (baseline, stop_baseline) = serve::serve_axum(app(platnova()));
     // What one request takes with no store: the time between two claims under one sender.
     let gap = Duration::from_secs_f64(Rounds::alone_p50(&load(baseline, "gap", 1)) / 1e6);
     let mut results = serde_json::Map::new();

@@ -1,10 +1,15 @@
 //! The `hookproof` command, run as built, on captured requests signed outside the crate
 //! (`tests/vectors/captured.py`, Python's hashlib/hmac): each verdict and exit status, each
 //! explanation, signing (checked against Python's signatures and by verifying what it prints),
-//! the sample list, usage errors, and no secret in any output.
+//! the sample list, an inbox's dead letters listed and re-queued (SQLite, and PostgreSQL when
+//! installed: the test starts it), usage errors, and no secret in any output.
 //!
 //! A target of the crate itself (not of the `tests/` workspace member), so that Cargo builds the
 //! binary for it.
+
+#[cfg(feature = "postgres")]
+#[path = "support/servers.rs"]
+mod servers;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -48,17 +53,24 @@ fn secret_options(provider: &str) -> Vec<&'static str> {
 /// Runs `hookproof args…` with the secrets in its environment and `stdin` as input; its output
 /// holds no secret.
 fn hookproof(args: &[&str], stdin: &[u8]) -> (i32, String) {
-    let (status, output) = run(args, stdin);
+    hookproof_with(args, stdin, &[])
+}
+
+/// [`hookproof`] with `env` added to its environment.
+fn hookproof_with(args: &[&str], stdin: &[u8], env: &[(&str, &str)]) -> (i32, String) {
+    let (status, output) = run(args, stdin, env);
     for secret in SECRETS {
         assert!(!output.contains(secret), "a secret was printed:\n{output}");
     }
     (status, output)
 }
 
-/// Runs `hookproof args…`: its exit status, and its standard output then its standard error.
-fn run(args: &[&str], stdin: &[u8]) -> (i32, String) {
+/// Runs `hookproof args…` with `env` added to its environment: its exit status, and its
+/// standard output then its standard error.
+fn run(args: &[&str], stdin: &[u8], env: &[(&str, &str)]) -> (i32, String) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_hookproof"))
         .args(args)
+        .envs(env.iter().copied())
         .envs([
             ("PN", PLATNOVA),
             ("IP", INPLAYER),
@@ -321,7 +333,7 @@ fn every_sample_signed_by_the_command_verifies_with_it() {
             // A shared-secret request carries the secret itself: that output alone holds it.
             let shared = provider == "platnova" || options.contains(&"shared-secret");
             let (status, request) = if shared {
-                run(&sign, b"")
+                run(&sign, b"", &[])
             } else {
                 hookproof(&sign, b"")
             };
@@ -472,4 +484,147 @@ fn usage_and_input_errors_exit_with_2() {
         b"this is not an HTTP request",
     );
     assert_eq!(status, 2, "{output}");
+}
+
+/// `hookproof inbox` on real inboxes: SQLite always, PostgreSQL when installed (the test starts
+/// it).
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+mod inbox {
+    use std::sync::Arc;
+    use std::time::{Duration, SystemTime};
+
+    use hookproof::delivery::inbox::{Inbox, Retry, Worker};
+    use hookproof::platnova::Platnova;
+    use hookproof::testing::platnova::{sample, signed_request};
+    use hookproof::{Receiver, Secret};
+
+    use super::{PLATNOVA, hookproof_with};
+
+    fn runtime() -> tokio::runtime::Runtime {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap()
+    }
+
+    /// Receives one Platnova delivery into `inbox` and dead-letters it with an error of two
+    /// lines; its id.
+    async fn one_dead_letter(inbox: Arc<dyn Inbox>) -> i64 {
+        let platnova = || Platnova::new(Secret::new(PLATNOVA).unwrap());
+        let receiver = Receiver::new(platnova()).with_inbox(Arc::clone(&inbox));
+        let request = signed_request(&platnova(), sample("card.charged").unwrap().body).unwrap();
+        receiver
+            .accept(&request.headers, &request.body)
+            .await
+            .unwrap();
+        let worker = Worker::new(Arc::clone(&inbox), platnova(), |_| async {
+            Err::<(), _>("the ledger refused it:\nno account")
+        })
+        .with_retry(Retry::new(Duration::ZERO, Duration::ZERO, 1));
+        assert!(worker.run_once().await.unwrap());
+        let dead = inbox.dead_letters(10).await.unwrap();
+        assert_eq!(dead.len(), 1);
+        dead[0].id
+    }
+
+    /// The dead letter `id`, listed with its error on one line, re-queued, then gone; and
+    /// re-queued again, which it no longer is. `store` names the inbox, `env` is the command's
+    /// environment.
+    fn listed_then_requeued(store: &[&str], env: &[(&str, &str)], id: i64) {
+        let inbox = |action: &[&str]| {
+            let mut args = vec!["inbox"];
+            args.extend(store);
+            args.extend(action);
+            hookproof_with(&args, b"", env)
+        };
+        let (status, output) = inbox(&["dead-letters"]);
+        assert_eq!(status, 0, "{output}");
+        let lines: Vec<&str> = output.lines().collect();
+        assert_eq!(lines.len(), 2, "a header and one dead letter:\n{output}");
+        let columns: Vec<&str> = lines[1].split_whitespace().collect();
+        assert_eq!(columns[..4], [&*id.to_string(), "platnova", "-", "1"]);
+        let received = humantime::parse_rfc3339(columns[4]).unwrap();
+        let age = SystemTime::now().duration_since(received).unwrap();
+        assert!(age < Duration::from_secs(60), "received {age:?} ago");
+        assert!(
+            lines[1].ends_with("the ledger refused it:\\nno account"),
+            "{output}"
+        );
+
+        let id = id.to_string();
+        let (status, output) = inbox(&["requeue", &id]);
+        assert_eq!(
+            (status, output.trim()),
+            (0, &*format!("{id}: re-queued, due now"))
+        );
+        assert_eq!(
+            inbox(&["dead-letters"]).1.lines().count(),
+            1,
+            "only the header"
+        );
+        let (status, output) = inbox(&["requeue", &id]);
+        assert_eq!(status, 1, "{output}");
+        assert!(output.contains("not a dead letter"), "{output}");
+    }
+
+    #[cfg(feature = "sqlite")]
+    #[test]
+    fn on_sqlite() {
+        use hookproof::delivery::inbox::SqliteInbox;
+
+        let dir = std::env::temp_dir().join(format!("hookproof-cli-inbox-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let database = dir.join("webhooks.db");
+        let id = runtime().block_on(async {
+            let inbox = SqliteInbox::open(&database).await.unwrap();
+            inbox.migrate().await.unwrap();
+            one_dead_letter(Arc::new(inbox)).await
+        });
+        listed_then_requeued(&["--sqlite", database.to_str().unwrap()], &[], id);
+
+        // A mistyped path is an error, and no database is created there.
+        let mistyped = dir.join("webhook.db");
+        let (status, output) = hookproof_with(
+            &[
+                "inbox",
+                "--sqlite",
+                mistyped.to_str().unwrap(),
+                "dead-letters",
+            ],
+            b"",
+            &[],
+        );
+        assert_eq!(status, 2, "{output}");
+        assert!(output.contains("no such file"), "{output}");
+        assert!(!mistyped.exists());
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[cfg(feature = "postgres")]
+    #[test]
+    fn on_postgres() {
+        use hookproof::delivery::inbox::PostgresInbox;
+
+        let Some(server) = crate::servers::PostgresServer::start() else {
+            return;
+        };
+        let url = server.url();
+        let id = runtime().block_on(async {
+            let inbox = PostgresInbox::connect(&url).await.unwrap();
+            inbox.migrate().await.unwrap();
+            one_dead_letter(Arc::new(inbox)).await
+        });
+        listed_then_requeued(&["--postgres-env", "INBOX_URL"], &[("INBOX_URL", &url)], id);
+
+        let (status, output) = hookproof_with(
+            &["inbox", "--postgres-env", "UNSET_INBOX_URL", "dead-letters"],
+            b"",
+            &[],
+        );
+        assert_eq!(status, 2, "{output}");
+        assert!(
+            output.contains("the environment variable UNSET_INBOX_URL is not set"),
+            "{output}"
+        );
+    }
 }

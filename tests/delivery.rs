@@ -4,8 +4,8 @@
 
 #[path = "support/scenarios.rs"]
 mod scenarios;
-#[path = "support/servers.rs"]
-mod servers;
+#[path = "support/serve.rs"]
+mod serve;
 
 use std::collections::HashMap;
 use std::sync::Arc;

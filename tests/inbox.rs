@@ -8,6 +8,8 @@
 //! window (PostgreSQL's purge counted to read through its index), and an SQLite WAL that starts
 //! over under a load that never pauses, its file reused meanwhile and given back after.
 
+#[path = "support/serve.rs"]
+mod serve;
 #[path = "support/servers.rs"]
 mod servers;
 
@@ -130,7 +132,7 @@ fn worker(
 fn serve_axum(inbox: Arc<dyn Inbox>) -> std::net::SocketAddr {
     let receiver = Receiver::new(Platnova::new(secret())).with_inbox(inbox);
     let app = Router::new().route("/platnova", hookproof::axum::inbox_route(receiver));
-    let (address, stop) = servers::serve_axum(app);
+    let (address, stop) = serve::serve_axum(app);
     std::mem::forget(stop);
     address
 }

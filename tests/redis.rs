@@ -5,6 +5,8 @@
 
 #[path = "support/scenarios.rs"]
 mod scenarios;
+#[path = "support/serve.rs"]
+mod serve;
 #[path = "support/servers.rs"]
 mod servers;
 

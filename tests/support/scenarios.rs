@@ -484,7 +484,7 @@ pub mod axum_site {
     /// Serves `receivers` on a loopback port, on a runtime of its own.
     pub fn start(receivers: Receivers) -> Site {
         let ledger = Ledger::default();
-        let (address, stop) = crate::servers::serve_axum(router(receivers, ledger.clone()));
+        let (address, stop) = crate::serve::serve_axum(router(receivers, ledger.clone()));
         Site {
             address,
             ledger,

@@ -1,5 +1,6 @@
 //! `hookproof`: verifies a captured webhook request and explains why one does not verify, signs
-//! the providers' samples (or any body), and lists the samples.
+//! the providers' samples (or any body), lists the samples, and lists and re-queues a durable
+//! inbox's dead letters.
 //!
 //! Secrets are read from environment variables or files only, never from the command line, and
 //! never printed. Exit status: 0 accepted (or done), 1 refused, 2 a usage or input error.
@@ -8,6 +9,7 @@
 
 mod configure;
 mod explain;
+mod inbox;
 mod request;
 mod verdict;
 
@@ -23,7 +25,8 @@ use configure::{ProviderArgs, ProviderName};
 #[command(
     name = "hookproof",
     version,
-    about = "Verify a captured webhook request and see why it does not verify; sign samples."
+    about = "Verify a captured webhook request and see why it does not verify; sign samples; \
+             list and re-queue an inbox's dead letters."
 )]
 struct Cli {
     #[command(subcommand)]
@@ -63,6 +66,14 @@ enum Command {
         /// Only this provider's.
         #[arg(long, value_enum)]
         provider: Option<ProviderName>,
+    },
+    /// Lists a durable inbox's dead letters, or puts some back in line (needs the `sqlite` or
+    /// `postgres` feature).
+    Inbox {
+        #[command(flatten)]
+        store: inbox::StoreArgs,
+        #[command(subcommand)]
+        action: inbox::Action,
     },
 }
 
@@ -179,5 +190,6 @@ fn run(cli: Cli) -> Result<ExitCode, UsageError> {
             }
             Ok(ExitCode::SUCCESS)
         }
+        Command::Inbox { store, action } => inbox::run(store, action, &mut out),
     }
 }
