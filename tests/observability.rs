@@ -1,8 +1,11 @@
 //! With the `tracing` feature: one structured event per delivery outcome, with provider,
-//! tenant and key id; a duplicate is information, not an error; never a secret or body content.
+//! tenant and key id (and an inbox row's id and attempt); a duplicate is information, not an
+//! error, a dead letter is an error; never a secret, body content or a handler's error text.
 
 use std::sync::Arc;
+use std::time::Duration;
 
+use hookproof::delivery::inbox::{Inbox, Retry, SqliteInbox, Worker};
 use hookproof::delivery::{MemoryStore, Reception};
 use hookproof::platnova::Platnova;
 use hookproof::testing::platnova::{sample, signed_request};
@@ -76,6 +79,51 @@ async fn every_outcome_is_one_structured_event_without_secrets_or_content() {
         .await
         .unwrap();
 
+    // An inbox's rows: one handled, one failed, then dead-lettered.
+    let dir = std::env::temp_dir().join(format!("hookproof-observability-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let inbox = SqliteInbox::open(dir.join("inbox.db")).await.unwrap();
+    inbox.migrate().await.unwrap();
+    let receiver = Receiver::new(Platnova::new(secret()))
+        .with_inbox(inbox.clone())
+        .with_key_tenants([("default", "acme")]);
+    for reference in ["ROW-HANDLED", "ROW-DEAD"] {
+        let request = signed_request(
+            &Platnova::new(secret()),
+            body.replace("TXN123456", reference),
+        )
+        .unwrap();
+        let stored = receiver
+            .accept(&request.headers, &request.body)
+            .await
+            .unwrap();
+        assert!(matches!(stored, Reception::Stored(_)));
+    }
+    let worker = Worker::new(
+        Arc::new(inbox.clone()),
+        Platnova::new(secret()),
+        |handled| {
+            let key = handled
+                .notification
+                .idempotency_key()
+                .unwrap()
+                .as_str()
+                .to_owned();
+            async move {
+                match key.ends_with("ROW-DEAD") {
+                    true => Err(format!("the ledger refused {key}")),
+                    false => Ok(()),
+                }
+            }
+        },
+    )
+    .with_retry(Retry::new(Duration::ZERO, Duration::ZERO, 2));
+    for _ in 0..3 {
+        assert!(worker.run_once().await.unwrap());
+    }
+    assert_eq!(inbox.dead_letters(10).await.unwrap().len(), 1);
+    let _ = std::fs::remove_dir_all(&dir);
+
     let log = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
     let lines: Vec<&str> = log.lines().collect();
     let line = |outcome: &str| {
@@ -96,7 +144,33 @@ async fn every_outcome_is_one_structured_event_without_secrets_or_content() {
     }
     assert!(line("refused").contains("kind=SignatureMismatch"));
     assert!(line("drifted").contains(" WARN "));
-    for content in ["pn_test", "pn_guess", "TXN123456", "John Doe", "Store Name"] {
+    for (outcome, level, attempt) in [
+        ("handled", " INFO ", 1),
+        ("failed", " WARN ", 1),
+        ("dead_lettered", " ERROR ", 2),
+    ] {
+        let event = line(outcome);
+        assert!(event.contains(level), "{event}");
+        assert!(
+            event.contains("provider=\"platnova\"")
+                && event.contains("tenant=acme")
+                && event.contains("key_id=default")
+                && event.contains(" row=")
+                && event.contains(&format!("attempt={attempt}")),
+            "{event}"
+        );
+    }
+    assert!(line("failed").contains("retry_in_ms=0"));
+    for content in [
+        "pn_test",
+        "pn_guess",
+        "TXN123456",
+        "ROW-HANDLED",
+        "ROW-DEAD",
+        "the ledger refused",
+        "John Doe",
+        "Store Name",
+    ] {
         assert!(!log.contains(content), "`{content}` in the log:\n{log}");
     }
 }

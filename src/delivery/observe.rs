@@ -3,10 +3,20 @@
 //!
 //! Events go to the `hookproof` target: `accepted`, `duplicate` (info, not an error: a retry
 //! acknowledged), `in_progress`, `taken_over`, `drifted` (warn), `refused` with the error's kind,
-//! `store_failed` with the decision (`bypassed` or `refused`), `released` and `claim_lost`.
+//! `store_failed` with the decision (`bypassed` or `refused`), `released` and `claim_lost`; and
+//! for an inbox's rows, with the row's id and attempt: `handled`, `failed` (warn, with the wait
+//! before the next attempt), `dead_lettered` (error: it needs someone), `row_lost` (warn: its
+//! lease ran out and another worker took it) and `store_failed` (the decision
+//! `lease_will_expire`). A handler's error is not logged (it is the application's text, and may
+//! hold the body's): the dead letter keeps it.
 
+#[cfg(all(feature = "tracing", any(feature = "sqlite", feature = "postgres")))]
+use tracing::error;
 #[cfg(feature = "tracing")]
 use tracing::{info, warn};
+
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+use std::time::Duration;
 
 use super::reception::Receipt;
 use super::store::StoreError;
@@ -133,4 +143,71 @@ pub(crate) fn detached_failed(error: &StoreError) {
 pub(crate) fn no_runtime() {
     #[cfg(feature = "tracing")]
     warn!(target: "hookproof", outcome = "store_failed", decision = "lease_will_expire", error = "no tokio runtime to run it on");
+}
+
+/// A row of an inbox, as a worker's events name it.
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+#[cfg_attr(not(feature = "tracing"), allow(dead_code))]
+pub(crate) struct InboxRow {
+    pub(crate) provider: &'static str,
+    pub(crate) tenant: String,
+    pub(crate) key_id: String,
+    pub(crate) id: i64,
+    pub(crate) attempt: u32,
+}
+
+#[cfg(all(feature = "tracing", any(feature = "sqlite", feature = "postgres")))]
+macro_rules! row_event {
+    ($level:ident, $outcome:literal, $row:expr $(, $($field:tt)*)?) => {
+        $level!(
+            target: "hookproof",
+            outcome = $outcome,
+            provider = $row.provider,
+            tenant = %$row.tenant,
+            key_id = %$row.key_id,
+            row = $row.id,
+            attempt = $row.attempt,
+            $($($field)*)?
+        )
+    };
+}
+
+/// A worker's handler succeeded, and the row is marked handled.
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+pub(crate) fn row_handled(row: &InboxRow) {
+    #[cfg(feature = "tracing")]
+    row_event!(info, "handled", row);
+    #[cfg(not(feature = "tracing"))]
+    let _ = row;
+}
+
+/// A worker's attempt failed and is recorded: due again in `retry_in`, or dead-lettered.
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+pub(crate) fn row_failed(row: &InboxRow, retry_in: Option<Duration>) {
+    #[cfg(feature = "tracing")]
+    match retry_in {
+        Some(wait) => row_event!(warn, "failed", row, retry_in_ms = wait.as_millis() as u64),
+        None => row_event!(error, "dead_lettered", row),
+    }
+    #[cfg(not(feature = "tracing"))]
+    let _ = (row, retry_in);
+}
+
+/// The row is no longer this worker's: its lease ran out and another worker took it.
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+pub(crate) fn row_lost(row: &InboxRow) {
+    #[cfg(feature = "tracing")]
+    row_event!(warn, "row_lost", row);
+    #[cfg(not(feature = "tracing"))]
+    let _ = row;
+}
+
+/// The store could not renew the row's lease or record its outcome: once the lease runs out,
+/// the row is due again.
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+pub(crate) fn row_store_failed(row: &InboxRow, error: &StoreError) {
+    #[cfg(feature = "tracing")]
+    row_event!(warn, "store_failed", row, decision = "lease_will_expire", error = %error);
+    #[cfg(not(feature = "tracing"))]
+    let _ = (row, error);
 }

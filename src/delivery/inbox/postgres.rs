@@ -11,10 +11,11 @@ use sqlx::postgres::{PgPool, PgRow};
 use sqlx::{Postgres, Row, Transaction};
 
 use super::batch::Batcher;
-use super::worker::{Handled, admit, outcome_of, worker_name};
+use super::worker::{Handled, admit, observe_recorded, observed, outcome_of, worker_name};
 use super::{
     DeadLetter, Filed, Inbox, NewDelivery, StoredDelivery, outcomes, purge_in_chunks, store_error,
 };
+use crate::delivery::observe;
 use crate::delivery::store::{StoreError, StoreFuture};
 use crate::provider::Provider;
 
@@ -162,6 +163,7 @@ impl PostgresInbox {
             return Ok(false);
         };
         let (id, attempt) = (row.id, row.attempts);
+        let observed = observed(provider.name(), &row);
         let mut transaction = self.pool.begin().await.map_err(store_error)?;
         let still_held = sqlx::query(
             "SELECT 1 FROM hookproof_inbox WHERE id = $1 AND locked_by = $2 FOR UPDATE",
@@ -173,37 +175,45 @@ impl PostgresInbox {
         .map_err(store_error)?;
         if still_held.is_none() {
             // Its lease ran out before the lock, and another worker took it.
+            observe::row_lost(&observed);
             return Ok(true);
         }
         let outcome = match admit(provider, &retry, row) {
             Ok(handled) => outcome_of(async { handler(handled, &mut transaction).await }).await,
             Err(error) => Err(error),
         };
-        match outcome {
-            Ok(()) => {
-                sqlx::query(
-                    "UPDATE hookproof_inbox SET state = 'handled', handled_at = now(), \
-                     locked_by = NULL, locked_until = NULL WHERE id = $1",
-                )
-                .bind(id)
-                .execute(&mut *transaction)
-                .await
-                .map_err(store_error)?;
-                transaction.commit().await.map_err(store_error)?;
-            }
-            Err(error) => {
-                transaction.rollback().await.map_err(store_error)?;
-                let retry_in = retry.wait(attempt, id as u64 ^ u64::from(attempt));
-                self.failed(id, &worker, &error, retry_in).await?;
-            }
-        }
-        Ok(true)
+        let retry_in = retry.wait(attempt, id as u64 ^ u64::from(attempt));
+        let recorded = match &outcome {
+            Ok(()) => mark_handled(transaction, id).await.map(|()| true),
+            Err(error) => match transaction.rollback().await {
+                Ok(()) => self.failed(id, &worker, error, retry_in).await,
+                Err(rollback) => Err(store_error(rollback)),
+            },
+        };
+        observe_recorded(&observed, outcome.is_ok(), retry_in, &recorded);
+        recorded.map(|_| true)
     }
 
     /// The pool, for the application's own queries.
     pub fn pool(&self) -> &PgPool {
         &self.pool
     }
+}
+
+/// Marks row `id` handled in `transaction`, and commits it with the handler's writes.
+async fn mark_handled(
+    mut transaction: Transaction<'static, Postgres>,
+    id: i64,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "UPDATE hookproof_inbox SET state = 'handled', handled_at = now(), locked_by = NULL, \
+         locked_until = NULL WHERE id = $1",
+    )
+    .bind(id)
+    .execute(&mut *transaction)
+    .await
+    .map_err(store_error)?;
+    transaction.commit().await.map_err(store_error)
 }
 
 /// One statement, one commit, for every row waiting: rows whose key is stored already are

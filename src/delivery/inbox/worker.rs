@@ -12,6 +12,7 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use futures_util::FutureExt;
 
 use super::{Inbox, StoredDelivery};
+use crate::delivery::observe::{self, InboxRow};
 use crate::delivery::reception::Receipt;
 use crate::delivery::store::{StoreError, StoreFuture};
 use crate::provider::{Delivery, Provider};
@@ -197,29 +198,39 @@ where
             return Ok(false);
         };
         let (id, attempt) = (row.id, row.attempts);
+        let observed = observed(self.provider.name(), &row);
         let handling = async {
             match admit(&*self.provider, &self.retry, row) {
                 Ok(handled) => outcome_of(async { (self.handler)(handled).await }).await,
                 Err(error) => Err(error),
             }
         };
-        let Some(outcome) = self.holding(id, &mut lease_ends, handling).await? else {
-            // Another worker took it: its outcome is that worker's to record.
-            return Ok(true);
-        };
-        match outcome {
-            Ok(()) => {
-                record_within(lease_ends, id as u64, || self.inbox.handled(id, &self.name)).await?;
+        let outcome = match self.holding(id, &mut lease_ends, handling).await {
+            Ok(Some(outcome)) => outcome,
+            Ok(None) => {
+                // Another worker took it: its outcome is that worker's to record.
+                observe::row_lost(&observed);
+                return Ok(true);
             }
             Err(error) => {
-                let retry_in = self.retry.wait(attempt, id as u64 ^ u64::from(attempt));
-                record_within(lease_ends, id as u64, || {
-                    self.inbox.failed(id, &self.name, &error, retry_in)
-                })
-                .await?;
+                observe::row_store_failed(&observed, &error);
+                return Err(error);
             }
-        }
-        Ok(true)
+        };
+        let retry_in = self.retry.wait(attempt, id as u64 ^ u64::from(attempt));
+        let recorded = match &outcome {
+            Ok(()) => {
+                record_within(lease_ends, id as u64, || self.inbox.handled(id, &self.name)).await
+            }
+            Err(error) => {
+                record_within(lease_ends, id as u64, || {
+                    self.inbox.failed(id, &self.name, error, retry_in)
+                })
+                .await
+            }
+        };
+        observe_recorded(&observed, outcome.is_ok(), retry_in, &recorded);
+        recorded.map(|_| true)
     }
 
     /// Runs `handling` while renewing the lease on row `id`, which ends at `lease_ends` (moved
@@ -297,6 +308,33 @@ where
                 }
             }
         }
+    }
+}
+
+/// A taken row, as the events about it name it.
+pub(crate) fn observed(provider: &'static str, row: &StoredDelivery) -> InboxRow {
+    InboxRow {
+        provider,
+        tenant: row.tenant.clone(),
+        key_id: row.key_id.clone(),
+        id: row.id,
+        attempt: row.attempts,
+    }
+}
+
+/// Says what recording an attempt's outcome came to: `recorded` is the store's answer to
+/// "handled" (when the attempt `succeeded`) or to "failed, due again in `retry_in`" (or dead).
+pub(crate) fn observe_recorded(
+    row: &InboxRow,
+    succeeded: bool,
+    retry_in: Option<Duration>,
+    recorded: &Result<bool, StoreError>,
+) {
+    match recorded {
+        Ok(true) if succeeded => observe::row_handled(row),
+        Ok(true) => observe::row_failed(row, retry_in),
+        Ok(false) => observe::row_lost(row),
+        Err(error) => observe::row_store_failed(row, error),
     }
 }
 
