@@ -41,6 +41,7 @@
 mod batch;
 #[cfg(feature = "postgres")]
 mod postgres;
+mod retry;
 #[cfg(feature = "sqlite")]
 mod sqlite;
 mod worker;
@@ -53,10 +54,11 @@ use std::time::{Duration, SystemTime};
 #[cfg(feature = "postgres")]
 #[cfg_attr(docsrs, doc(cfg(feature = "postgres")))]
 pub use postgres::{InTransaction, PostgresInbox};
+pub use retry::Retry;
 #[cfg(feature = "sqlite")]
 #[cfg_attr(docsrs, doc(cfg(feature = "sqlite")))]
 pub use sqlite::SqliteInbox;
-pub use worker::{Handled, Retry, Worker};
+pub use worker::{Handled, Worker};
 
 use super::store::{StoreError, StoreFuture};
 use crate::provider::Provider;

@@ -10,66 +10,15 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use futures_util::FutureExt;
+use futures_util::future::OptionFuture;
 
-use super::{Inbox, StoredDelivery};
+use super::{Inbox, Retry, StoredDelivery};
 use crate::delivery::observe::{self, InboxRow};
 use crate::delivery::reception::Receipt;
 use crate::delivery::store::{StoreError, StoreFuture};
 use crate::provider::{Delivery, Provider};
 use crate::secret::KeyId;
 use crate::verified::{Evidence, Verified};
-
-/// How failed deliveries are retried.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct Retry {
-    /// The wait after the first failure (default 1 s); each next one is twice the last.
-    pub first_wait: Duration,
-    /// The longest wait (default 1 hour).
-    pub max_wait: Duration,
-    /// How many attempts before the delivery is dead-lettered (default 8: with the defaults,
-    /// about two minutes of retries).
-    pub max_attempts: u32,
-}
-
-impl Default for Retry {
-    fn default() -> Self {
-        Self {
-            first_wait: Duration::from_secs(1),
-            max_wait: Duration::from_secs(3600),
-            max_attempts: 8,
-        }
-    }
-}
-
-impl Retry {
-    /// Retries waiting `first_wait` after the first failure, doubling up to `max_wait`, and
-    /// dead-lettering after `max_attempts` attempts (at least one).
-    #[must_use]
-    pub fn new(first_wait: Duration, max_wait: Duration, max_attempts: u32) -> Self {
-        Self {
-            first_wait,
-            max_wait: max_wait.max(first_wait),
-            max_attempts: max_attempts.max(1),
-        }
-    }
-
-    /// The wait after failed attempt `attempt` (from 1), with up to a fifth taken off at random
-    /// so that failures that happened together do not retry together; `None` when no attempt
-    /// is left.
-    pub(crate) fn wait(&self, attempt: u32, seed: u64) -> Option<Duration> {
-        if attempt >= self.max_attempts {
-            return None;
-        }
-        let doubled = self.first_wait.saturating_mul(
-            1u32.checked_shl(attempt.saturating_sub(1))
-                .unwrap_or(u32::MAX),
-        );
-        let wait = doubled.min(self.max_wait);
-        let jitter = wait.mul_f64((seed % 1000) as f64 / 5000.0);
-        Some(wait - jitter)
-    }
-}
 
 /// One [`Worker::run_once`] in this many purges the rows handled longer ago than the retention.
 const PURGE_EVERY: u64 = 1024;
@@ -246,16 +195,15 @@ where
         let every = (self.lease / 3).max(Duration::from_millis(1));
         let mut next_renewal = Instant::now() + every;
         // A renewal under way, and when it was asked for (what the new lease counts from).
-        let mut renewal: Option<(Instant, StoreFuture<'_, bool>)> = None;
+        let mut renewal: Option<StoreFuture<'_, bool>> = None;
+        let mut asked_at = Instant::now();
         let mut last_error = None;
         loop {
             tokio::select! {
                 biased;
                 outcome = &mut handling => return Ok(Some(outcome)),
-                answer = async { renewal.as_mut().map(|(_, answer)| answer).unwrap().await },
-                    if renewal.is_some() =>
-                {
-                    let asked_at = renewal.take().map(|(asked_at, _)| asked_at).unwrap();
+                Some(answer) = OptionFuture::from(renewal.as_mut()), if renewal.is_some() => {
+                    renewal = None;
                     match answer {
                         Ok(true) => {
                             *lease_ends = asked_at + self.lease;
@@ -274,7 +222,8 @@ where
                     }));
                 }
                 () = tokio::time::sleep_until(next_renewal.into()), if renewal.is_none() => {
-                    renewal = Some((Instant::now(), self.inbox.extend(id, &self.name, self.lease)));
+                    asked_at = Instant::now();
+                    renewal = Some(self.inbox.extend(id, &self.name, self.lease));
                 }
             }
         }
@@ -798,29 +747,5 @@ mod tests {
         // Asked again while the lease held (waits of 10, 20, 40 ms fit in 100 ms), then given up.
         let asked = asked.load(Ordering::SeqCst);
         assert!((2..=5).contains(&asked), "asked {asked} times");
-    }
-
-    #[test]
-    fn waits_double_up_to_the_cap_with_a_fifth_of_jitter_then_stop() {
-        let retry = Retry::default();
-        let no_jitter = 0;
-        assert_eq!(retry.wait(1, no_jitter), Some(Duration::from_secs(1)));
-        assert_eq!(retry.wait(2, no_jitter), Some(Duration::from_secs(2)));
-        assert_eq!(retry.wait(7, no_jitter), Some(Duration::from_secs(64)));
-        assert_eq!(
-            retry.wait(8, no_jitter),
-            None,
-            "the eighth failure is the last"
-        );
-        let most = retry.wait(3, 999).unwrap();
-        assert!(
-            most < Duration::from_secs(4) && most > Duration::from_millis(3200),
-            "{most:?}"
-        );
-        let capped = Retry {
-            max_attempts: 100,
-            ..Retry::default()
-        };
-        assert_eq!(capped.wait(40, no_jitter), Some(Duration::from_secs(3600)));
     }
 }
