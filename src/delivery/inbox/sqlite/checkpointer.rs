@@ -25,8 +25,9 @@ use super::open_connection;
 /// start: cutting it back at each start cost a sixth of the writer's throughput (its blocks
 /// allocated again, the inode written at most commits, and, with the `discard` mount option,
 /// the blocks discarded each time). It is given back (cut to nothing) once the writes have
-/// stopped or use less than a quarter of a file longer than [`Checkpointer::WAL_KEPT_BYTES`]:
-/// a load that only wavers does not have it cut and grown again.
+/// stopped, or have used less than a quarter of a file longer than
+/// [`Checkpointer::WAL_KEPT_BYTES`] for [`Checkpointer::LOW_TICKS`] ticks in a row: a load that
+/// only wavers does not have it cut and grown again.
 pub(super) struct Checkpointer {
     _stop: mpsc::Sender<()>,
     wal_is_long: Arc<AtomicBool>,
@@ -38,6 +39,8 @@ impl Checkpointer {
     const LONG_WAL_FRAMES: i64 = 4096;
     /// A WAL file up to this length is kept whatever the load.
     const WAL_KEPT_BYTES: u64 = 64 << 20;
+    /// How many ticks in a row a long file must be mostly unused before it is given back.
+    const LOW_TICKS: u32 = 3;
 
     /// Starts the thread, for the database file at `path`.
     pub(super) fn start(path: &Path) -> Self {
@@ -101,6 +104,8 @@ struct WalFile {
     frame_bytes: u64,
     /// The frames the WAL held at the last tick.
     frames: i64,
+    /// How many ticks in a row the writes have used less than a quarter of a long file.
+    low_ticks: u32,
 }
 
 impl WalFile {
@@ -114,12 +119,14 @@ impl WalFile {
             path: path.into(),
             frame_bytes: page_size + 24,
             frames: 0,
+            low_ticks: 0,
         }
     }
 
     /// Whether the file is longer than [`Checkpointer::WAL_KEPT_BYTES`] and the WAL, holding
-    /// `frames` now, uses less than a quarter of it or was not written since the last tick. A
-    /// checkpoint that could not run (another one was running) reports -1 frames: no answer.
+    /// `frames` now, was not written since the last tick, or has used less than a quarter of
+    /// it for [`Checkpointer::LOW_TICKS`] ticks in a row. A checkpoint that could not run
+    /// (another one was running) reports -1 frames: no answer, and not a tick.
     fn is_mostly_unused(&mut self, frames: i64) -> bool {
         let Ok(in_use) = u64::try_from(frames) else {
             return false;
@@ -128,8 +135,16 @@ impl WalFile {
         let Ok(length) = std::fs::metadata(&self.path).map(|file| file.len()) else {
             return false;
         };
-        length > Checkpointer::WAL_KEPT_BYTES
-            && (!written || in_use * self.frame_bytes < length / 4)
+        if length <= Checkpointer::WAL_KEPT_BYTES {
+            self.low_ticks = 0;
+            return false;
+        }
+        if in_use * self.frame_bytes < length / 4 {
+            self.low_ticks += 1;
+        } else {
+            self.low_ticks = 0;
+        }
+        !written || self.low_ticks >= Checkpointer::LOW_TICKS
     }
 }
 
@@ -159,6 +174,7 @@ mod tests {
             path,
             frame_bytes: 4096 + 24,
             frames: before,
+            low_ticks: 0,
         };
         let answers = frames
             .iter()
@@ -189,8 +205,21 @@ mod tests {
 
     #[test]
     fn a_long_file_is_given_back_when_the_load_drops() {
-        // This second's writes used 40 MiB of 200.
-        assert_eq!(answers(Some(200 * MIB), 50_000, &[10_200]), [true]);
+        // Three seconds in a row, the writes used 40 MiB of 200.
+        assert_eq!(
+            answers(Some(200 * MIB), 50_000, &[10_200, 10_100, 10_300]),
+            [false, false, true]
+        );
+    }
+
+    /// A second or two of fewer writes (the machine busy with something else, a burst ending)
+    /// is the load wavering: cutting the file then would have it grown again at once.
+    #[test]
+    fn a_dip_of_a_second_or_two_keeps_the_file() {
+        assert_eq!(
+            answers(Some(200 * MIB), 50_000, &[10_200, 10_100, 30_500, 10_200, 10_300]),
+            [false, false, false, false, false]
+        );
     }
 
     #[test]
