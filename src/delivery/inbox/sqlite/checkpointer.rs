@@ -217,7 +217,11 @@ mod tests {
     #[test]
     fn a_dip_of_a_second_or_two_keeps_the_file() {
         assert_eq!(
-            answers(Some(200 * MIB), 50_000, &[10_200, 10_100, 30_500, 10_200, 10_300]),
+            answers(
+                Some(200 * MIB),
+                50_000,
+                &[10_200, 10_100, 30_500, 10_200, 10_300]
+            ),
             [false, false, false, false, false]
         );
     }
