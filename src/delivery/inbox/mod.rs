@@ -14,10 +14,9 @@
 //! (several workers, in several processes, never hold one row at once), parses it again from
 //! the stored body (a stored row is the proof of its verification: no secret is needed), and
 //! runs the handler. A failure (an error, or a panic) is retried with exponential backoff and
-//! jitter; after
-//! [`Retry::max_attempts`] the row is dead-lettered with its last error, to be listed and
-//! re-queued. Handled rows are kept for the de-duplication window, then purged. No order is
-//! promised.
+//! jitter; after [`Retry::max_attempts`] the row is dead-lettered with its last error, to be
+//! listed and re-queued. Handled rows are kept for the de-duplication window, then purged. No
+//! order is promised.
 //!
 //! | a crash… | what happens |
 //! |---|---|
