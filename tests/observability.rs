@@ -122,6 +122,12 @@ async fn every_outcome_is_one_structured_event_without_secrets_or_content() {
         assert!(worker.run_once().await.unwrap());
     }
     assert_eq!(inbox.dead_letters(10).await.unwrap().len(), 1);
+    // A worker whose store cannot give it a row (here, a table never migrated) says so.
+    let unmigrated = SqliteInbox::open(dir.join("unmigrated.db")).await.unwrap();
+    let idle = Worker::new(Arc::new(unmigrated), Platnova::new(secret()), |_| async {
+        Ok::<(), String>(())
+    });
+    assert!(idle.run_once().await.is_err());
     let _ = std::fs::remove_dir_all(&dir);
 
     let log = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
@@ -161,6 +167,13 @@ async fn every_outcome_is_one_structured_event_without_secrets_or_content() {
         );
     }
     assert!(line("failed").contains("retry_in_ms=0"));
+    let none_taken = line("store_failed");
+    assert!(
+        none_taken.contains(" WARN ")
+            && none_taken.contains("provider=\"platnova\"")
+            && none_taken.contains("decision=\"none_taken\""),
+        "{none_taken}"
+    );
     for content in [
         "pn_test",
         "pn_guess",

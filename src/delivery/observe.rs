@@ -7,8 +7,9 @@
 //! for an inbox's rows, with the row's id and attempt: `handled`, `failed` (warn, with the wait
 //! before the next attempt), `dead_lettered` (error: it needs someone), `row_lost` (warn: its
 //! lease ran out and another worker took it) and `store_failed` (the decision
-//! `lease_will_expire`). A handler's error is not logged (it is the application's text, and may
-//! hold the body's): the dead letter keeps it.
+//! `lease_will_expire`; `none_taken`, without a row, when a worker could not take one at all:
+//! a database down, a table never migrated). A handler's error is not logged (it is the
+//! application's text, and may hold the body's): the dead letter keeps it.
 
 #[cfg(all(feature = "tracing", any(feature = "sqlite", feature = "postgres")))]
 use tracing::error;
@@ -200,6 +201,15 @@ pub(crate) fn row_lost(row: &InboxRow) {
     row_event!(warn, "row_lost", row);
     #[cfg(not(feature = "tracing"))]
     let _ = row;
+}
+
+/// A worker could not purge or take a row: it holds none, and asks again at its next run.
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+pub(crate) fn take_failed(provider: &'static str, error: &StoreError) {
+    #[cfg(feature = "tracing")]
+    warn!(target: "hookproof", outcome = "store_failed", provider, decision = "none_taken", error = %error);
+    #[cfg(not(feature = "tracing"))]
+    let _ = (provider, error);
 }
 
 /// The store could not renew the row's lease or record its outcome: once the lease runs out,

@@ -158,22 +158,18 @@ impl PostgresInbox {
         // the handler runs, the row's lock keeps it.
         let Some(row) = self
             .take(provider.name(), &worker, retry.first_wait)
-            .await?
+            .await
+            .inspect_err(|error| observe::take_failed(provider.name(), error))?
         else {
             return Ok(false);
         };
         let (id, attempt) = (row.id, row.attempts);
         let observed = observed(provider.name(), &row);
-        let mut transaction = self.pool.begin().await.map_err(store_error)?;
-        let still_held = sqlx::query(
-            "SELECT 1 FROM hookproof_inbox WHERE id = $1 AND locked_by = $2 FOR UPDATE",
-        )
-        .bind(id)
-        .bind(&worker)
-        .fetch_optional(&mut *transaction)
-        .await
-        .map_err(store_error)?;
-        if still_held.is_none() {
+        let (mut transaction, still_held) = self
+            .lock_held(id, &worker)
+            .await
+            .inspect_err(|error| observe::row_store_failed(&observed, error))?;
+        if !still_held {
             // Its lease ran out before the lock, and another worker took it.
             observe::row_lost(&observed);
             return Ok(true);
@@ -192,6 +188,25 @@ impl PostgresInbox {
         };
         observe_recorded(&observed, outcome.is_ok(), retry_in, &recorded);
         recorded.map(|_| true)
+    }
+
+    /// A transaction holding row `id`'s lock, and whether `worker` still held the row when it
+    /// was locked.
+    async fn lock_held(
+        &self,
+        id: i64,
+        worker: &str,
+    ) -> Result<(Transaction<'static, Postgres>, bool), StoreError> {
+        let mut transaction = self.pool.begin().await.map_err(store_error)?;
+        let held = sqlx::query(
+            "SELECT 1 FROM hookproof_inbox WHERE id = $1 AND locked_by = $2 FOR UPDATE",
+        )
+        .bind(id)
+        .bind(worker)
+        .fetch_optional(&mut *transaction)
+        .await
+        .map_err(store_error)?;
+        Ok((transaction, held.is_some()))
     }
 
     /// The pool, for the application's own queries.

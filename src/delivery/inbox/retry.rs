@@ -37,9 +37,9 @@ impl Retry {
         }
     }
 
-    /// The wait after failed attempt `attempt` (from 1), with up to a fifth taken off at random
-    /// so that failures that happened together do not retry together; `None` when no attempt
-    /// is left.
+    /// The wait after failed attempt `attempt` (from 1), with up to a fifth taken off as `seed`
+    /// (the row's id and attempt) says, so that rows that failed together do not retry
+    /// together; `None` when no attempt is left.
     pub(crate) fn wait(&self, attempt: u32, seed: u64) -> Option<Duration> {
         if attempt >= self.max_attempts {
             return None;

@@ -136,13 +136,17 @@ where
         // Before taking a row: a purge that fails (or takes long) holds no row and spends
         // none of its attempts.
         if self.runs.fetch_add(1, Ordering::Relaxed) % PURGE_EVERY == PURGE_EVERY - 1 {
-            self.inbox.purge(self.retention).await?;
+            self.inbox
+                .purge(self.retention)
+                .await
+                .inspect_err(|error| observe::take_failed(self.provider.name(), error))?;
         }
         let mut lease_ends = Instant::now() + self.lease;
         let Some(row) = self
             .inbox
             .take(self.provider.name(), &self.name, self.lease)
-            .await?
+            .await
+            .inspect_err(|error| observe::take_failed(self.provider.name(), error))?
         else {
             return Ok(false);
         };
